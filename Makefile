@@ -1,0 +1,43 @@
+# Two commands for a fresh machine: `make run` and `make test`. Everything else is optional.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PYTEST_WORKERS ?= 2
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test test-pg lint bench clean help
+
+help:
+	@echo "make run      portal met demogegevens op http://127.0.0.1:5000 (SQLite)"
+	@echo "make test     alle tests (SQLite)"
+	@echo "make test-pg  alle tests tegen een tijdelijke PostgreSQL 15"
+	@echo "make bench    benchmark met demo load --scale 50"
+
+# The venv is rebuilt only when a requirements file changes (make compares timestamps).
+$(VENV)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime
+	$(FLASK) db upgrade
+	$(FLASK) demo load-if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q $(PYTEST_ARGS)
+
+test-pg: $(VENV)/.dev
+	bash .ci/with-postgres $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q $(PYTEST_ARGS)
+
+bench: $(VENV)/.dev
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,135 @@
+"""Shared fixtures: an app on a fresh database (SQLite, or PostgreSQL via TEST_DATABASE_URL), a client,
+log-in helpers for each role, and a SQL statement counter."""
+import os
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from sqlalchemy import event
+
+from wijkmakers import create_app
+from wijkmakers.extensions import db
+
+from . import factories
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """One database per xdist worker, built once by running the Alembic migrations."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        path = tmp_path_factory.mktemp("db") / f"test-{_worker()}.sqlite"
+        url = f"sqlite:///{path}"
+    else:
+        name = f"wijkmakers_test_{_worker()}"
+        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        url = base.rsplit("/", 1)[0] + "/" + name
+    app = create_app(_test_config(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def _test_config(url: str, **extra) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": None,
+        "BASE_URL": "http://localhost",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": 1,
+    }
+    config.update(extra)
+    return config
+
+
+@pytest.fixture
+def app_config():
+    """Override in a test module to change settings for that module's app."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, app_config, tmp_path):
+    os.environ.setdefault("WIJKMAKERS_INSTANCE", str(tmp_path / "instance"))
+    application = create_app(_test_config(database_url, **app_config))
+    with application.app_context():
+        yield application
+        db.session.remove()
+        # Empty every table, children first, so each test starts from nothing.
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make(app):
+    """Factories bound to the test database: make.user(...), make.organisation(...), ..."""
+    return factories.Factories()
+
+
+def login(client, user):
+    """Log a user in without the (deliberately slow) password hash: set the Flask-Login session."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def login_as(client, make):
+    """login_as('organisator') -> a fresh user with that role, logged in on ``client``."""
+
+    def _login(*roles, **fields):
+        user = make.user(roles=roles or ("deelnemer",), **fields)
+        login(client, user)
+        return user
+
+    return _login
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as counter: ...; counter.count is the number of SQL statements issued."""
+
+    @contextmanager
+    def _count():
+        counter = QueryCounter()
+
+        def _before(conn, cursor, statement, *args):
+            counter.statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", _before)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", _before)
+
+    return _count

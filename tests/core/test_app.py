@@ -1,0 +1,86 @@
+import pytest
+
+from wijkmakers import create_app
+from wijkmakers.config import ConfigError
+
+
+def test_healthz_reports_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_every_response_carries_a_request_id(client):
+    response = client.get("/healthz")
+    assert len(response.headers["X-Request-ID"]) >= 8
+    response = client.get("/healthz", headers={"X-Request-ID": "abcdef123456"})
+    assert response.headers["X-Request-ID"] == "abcdef123456"
+
+
+def test_request_is_logged_with_its_id(client, caplog):
+    caplog.set_level("INFO", logger="wijkmakers.request")
+    client.get("/healthz", headers={"X-Request-ID": "logcheck1234"})
+    assert any("request_id=logcheck1234" in r.getMessage() and "status=200" in r.getMessage()
+               for r in caplog.records)
+
+
+def test_dutch_404_page(client):
+    response = client.get("/bestaat-niet")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "Pagina niet gevonden" in html and 'lang="nl"' in html
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("WIJKMAKERS_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("WIJKMAKERS_INSTANCE", str(tmp_path))
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_production_cookies_are_secure(monkeypatch, tmp_path):
+    monkeypatch.setenv("WIJKMAKERS_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("WIJKMAKERS_INSTANCE", str(tmp_path))
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax" and app.config["SESSION_COOKIE_HTTPONLY"]
+
+
+def test_development_secret_key_is_generated_once(monkeypatch, tmp_path):
+    monkeypatch.delenv("WIJKMAKERS_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("WIJKMAKERS_INSTANCE", str(tmp_path))
+    first = create_app().config["SECRET_KEY"]
+    second = create_app().config["SECRET_KEY"]
+    assert first == second and len(first) > 40
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_default_database_is_sqlite_in_instance(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("WIJKMAKERS_INSTANCE", str(tmp_path))
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'wijkmakers.sqlite'}"
+
+
+def test_sqlite_pragmas(app):
+    from sqlalchemy import text
+
+    from wijkmakers.extensions import db
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_csrf_is_enforced_when_enabled(database_url, make, app):
+    from ..conftest import _test_config
+    strict = create_app(_test_config(database_url, WTF_CSRF_ENABLED=True))
+    client = strict.test_client()
+    response = client.post("/inloggen", data={"email": "a@example.org", "password": "x"})
+    assert response.status_code == 400
+    assert "formulier is verlopen" in response.get_data(as_text=True)

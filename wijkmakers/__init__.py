@@ -1,0 +1,100 @@
+"""Wijkmakers portal: the learning and activity portal of the wijkacademie of Groningen."""
+import logging
+import os
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import load_config
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=os.path.join(PROJECT_ROOT, "templates"),
+        static_folder=os.path.join(PROJECT_ROOT, "static"),
+        instance_path=os.environ.get("WIJKMAKERS_INSTANCE", os.path.join(PROJECT_ROOT, "instance")),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(load_config(app.instance_path))
+    app.config["CONTENT_DIR"] = os.path.join(PROJECT_ROOT, "content", "modules")
+    if overrides:
+        app.config.update(overrides)
+
+    _configure_logging(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from .core import errors, requestlog, timeutil
+    from .core.permissions import enforce_login
+    from .core.templating import init_templating
+
+    requestlog.init_request_logging(app)
+    enforce_login(app, login_manager)
+    errors.register_error_handlers(app)
+    timeutil.register_filters(app)
+    init_templating(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    level = getattr(logging, str(app.config.get("LOG_LEVEL", "INFO")).upper(), logging.INFO)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("wijkmakers").setLevel(level)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    # WAL lets readers and a writer work at once; foreign keys are off by default in SQLite.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def _init_extensions(app: Flask) -> None:
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A writer waits for the lock instead of failing at once (busy timeout, in seconds).
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in om deze pagina te bekijken."
+    login_manager.login_message_category = "info"
+
+    from .auth.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.is_active else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from . import models  # noqa: F401 - every table known to SQLAlchemy and Alembic
+    from .auth.views import bp as auth_bp
+    from .core.views import bp as core_bp
+    from .home.views import bp as home_bp
+
+    for blueprint in (core_bp, auth_bp, home_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from .auth.cli import user_cli
+    from .demo.cli import demo_cli
+
+    for group in (user_cli, demo_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,1 @@
+"""Log-in, log-out, password reset, invitations, roles and user management."""

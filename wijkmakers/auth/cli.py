@@ -1,0 +1,38 @@
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from ..core.permissions import ROLE_LABELS, normalise_role
+from ..core.timeutil import utcnow
+from ..extensions import db
+from . import services
+
+user_cli = AppGroup("user", help="Accounts beheren.")
+
+
+@user_cli.command("create")
+@click.option("--email", required=True, help="E-mailadres (inlognaam).")
+@click.option("--name", required=True, help="Volledige naam.")
+@click.option("--role", "roles", multiple=True, required=True,
+              help=f"Rol, meermaals te geven: {', '.join(ROLE_LABELS)}.")
+@click.option("--password-stdin", is_flag=True, help="Lees het wachtwoord van standaardinvoer.")
+def create_user_command(email, name, roles, password_stdin):
+    """Maak een account aan; vraagt om het wachtwoord."""
+    keys = []
+    for role in roles:
+        key = normalise_role(role)
+        if key is None:
+            raise click.BadParameter(f"onbekende rol '{role}'; kies uit {', '.join(ROLE_LABELS)}", param_hint="--role")
+        keys.append(key)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt="Herhaal wachtwoord")
+    try:
+        user = services.create_user(email, name, keys, password=password, email_confirmed_at=utcnow())
+        db.session.commit()
+    except services.AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Account {user.email} aangemaakt met rol(len): {', '.join(keys)}.")

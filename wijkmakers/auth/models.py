@@ -1,0 +1,100 @@
+"""People with an account (or a minimal record, for residents signed up by phone) and their roles."""
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.timeutil import utcnow
+from ..extensions import db
+
+KIND_RESIDENT = "bewoner"
+KIND_PROFESSIONAL = "professional"
+KIND_LABELS = {KIND_RESIDENT: "Bewoner", KIND_PROFESSIONAL: "Professional"}
+
+NEIGHBOURHOODS = (
+    "Vinkhuizen", "Paddepoel", "Selwerd", "Tuinwijk", "Indische buurt", "De Hoogte",
+    "Professorenbuurt", "Oosterparkwijk", "Korrewegwijk", "Beijum", "Lewenborg",
+)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-case; NULL for a resident signed up by phone without an address.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(20), default=KIND_RESIDENT)
+    job_title: Mapped[str | None] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
+    neighbourhood: Mapped[str | None] = mapped_column(String(60))
+    active: Mapped[bool] = mapped_column(default=True)
+    email_confirmed_at: Mapped[datetime | None]
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    checkin_code: Mapped[str | None] = mapped_column(String(12), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+    anonymised_at: Mapped[datetime | None]
+    erasure_requested_at: Mapped[datetime | None]
+
+    roles: Mapped[list["UserRole"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    organisation = relationship("Organisation", foreign_keys=[organisation_id], lazy="joined")
+
+    # Flask-Login: a deactivated or anonymised account cannot log in.
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return bool(self.active) and self.anonymised_at is None
+
+    @property
+    def role_keys(self) -> set[str]:
+        return {r.role for r in self.roles}
+
+    def has_role(self, role: str) -> bool:
+        return role in self.role_keys
+
+    def has_any_role(self, *roles: str) -> bool:
+        return bool(self.role_keys.intersection(roles))
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_role"
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+TOKEN_RESET = "reset"
+TOKEN_INVITE = "invite"
+TOKEN_CONFIRM = "confirm"
+
+
+class AuthToken(db.Model):
+    """A single-use e-mailed token (password reset, invitation, address confirmation).
+
+    Only a SHA-256 of the token is stored, so a database leak does not hand out working links.
+    """
+
+    __tablename__ = "auth_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

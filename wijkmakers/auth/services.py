@@ -1,0 +1,142 @@
+"""Account rules: passwords, log-in, single-use tokens, roles."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app, render_template, url_for
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..core.permissions import ALL_ROLES
+from ..core.timeutil import utcnow
+from ..extensions import db
+from ..notifications.services import queue_mail
+from .models import TOKEN_RESET, AuthToken, User, UserRole
+
+MIN_PASSWORD_LENGTH = 10
+# A fixed hash to compare against when the account does not exist, so timing does not reveal it.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+class AccountError(ValueError):
+    """A rule about accounts was broken; the message is Dutch and shown to the user."""
+
+
+def normalise_email(email: str | None) -> str | None:
+    email = (email or "").strip().lower()
+    return email or None
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Kies een wachtwoord van minstens {MIN_PASSWORD_LENGTH} tekens.")
+    if len(set(password)) < 4:
+        raise AccountError("Dit wachtwoord is te eenvoudig: gebruik meer verschillende tekens.")
+
+
+def user_by_email(email: str | None) -> User | None:
+    email = normalise_email(email)
+    if not email:
+        return None
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = user_by_email(email)
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.is_active:
+        return None
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def create_user(email: str | None, name: str, roles: list[str] | tuple = (), password: str | None = None,
+                **fields) -> User:
+    email = normalise_email(email)
+    if email and user_by_email(email):
+        raise AccountError("Er bestaat al een account met dit e-mailadres.")
+    user = User(email=email, name=name.strip(), **fields)
+    if password is not None:
+        check_password_rules(password)
+        user.password_hash = hash_password(password)
+    user.roles = [UserRole(role=r) for r in dict.fromkeys(roles)]
+    db.session.add(user)
+    return user
+
+
+def set_roles(user: User, roles: list[str]) -> None:
+    wanted = set(roles) & set(ALL_ROLES)
+    user.roles = [r for r in user.roles if r.role in wanted] + [
+        UserRole(role=r) for r in sorted(wanted - user.role_keys)
+    ]
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User, purpose: str, valid_for: timedelta) -> str:
+    """Create a single-use token; only its hash is stored. Returns the token itself."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(AuthToken(user=user, purpose=purpose, token_hash=_hash_token(token),
+                             expires_at=utcnow() + valid_for))
+    return token
+
+
+def find_valid_token(token: str, purpose: str) -> AuthToken | None:
+    row = db.session.scalar(select(AuthToken).where(AuthToken.token_hash == _hash_token(token),
+                                                    AuthToken.purpose == purpose))
+    if row is None or row.used_at is not None or row.expires_at < utcnow():
+        return None
+    return row
+
+
+def consume_token(token: str, purpose: str) -> User | None:
+    """Mark a token used, atomically: of two simultaneous uses only one succeeds."""
+    row = find_valid_token(token, purpose)
+    if row is None:
+        return None
+    claimed = db.session.execute(
+        AuthToken.__table__.update()
+        .where(AuthToken.id == row.id, AuthToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    ).rowcount
+    return row.user if claimed == 1 else None
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if the account exists; say nothing either way (no account probing)."""
+    user = user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    token = issue_token(user, TOKEN_RESET, timedelta(hours=hours))
+    link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=token)
+    queue_mail(user.email, "Nieuw wachtwoord voor Wijkmakers",
+               render_template("auth/mail_reset.txt", user=user, link=link, hours=hours))
+    db.session.commit()
+
+
+def reset_password(token: str, password: str, purpose: str = TOKEN_RESET) -> User:
+    check_password_rules(password)
+    user = consume_token(token, purpose)
+    if user is None:
+        db.session.rollback()
+        raise AccountError("Deze link is verlopen of al gebruikt. Vraag een nieuwe link aan.")
+    user.password_hash = hash_password(password)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()  # the link reached their mailbox
+    db.session.commit()
+    return user
+
+
+def count_users_by_role() -> dict[str, int]:
+    rows = db.session.execute(select(UserRole.role, func.count()).group_by(UserRole.role))
+    return dict(rows.all())

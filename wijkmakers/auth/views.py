@@ -1,0 +1,130 @@
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import or_, select
+
+from ..core.audit import record
+from ..core.pagination import paginate
+from ..core.permissions import BEHEERDER, public, roles_required
+from ..extensions import db, limiter
+from . import services
+from .forms import ForgotPasswordForm, LoginForm, RolesForm, SetPasswordForm, UserSearchForm
+from .models import TOKEN_INVITE, TOKEN_RESET, User
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_account_key() -> str:
+    return "login-account:" + (request.form.get("email") or "").strip().lower()
+
+
+def _login_failed(_response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+def _safe_next(target: str | None) -> str | None:
+    # Only local paths, never another host (open-redirect protection).
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
+               deduct_when=_login_failed, scope="login-address")
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+               key_func=_login_account_key, deduct_when=_login_failed, scope="login-account")
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            flash(f"Welkom, {user.name}.", "success")
+            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+        g.login_failed = True
+        current_app.logger.info("failed login for account key %s", _login_account_key()[:60])
+        form.password.errors.append("Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze en probeer opnieuw.")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/uitloggen", methods=["POST"])
+def logout():
+    logout_user()
+    flash("Je bent uitgelogd.", "success")
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
+@public
+@limiter.limit("5 per hour", methods=["POST"], scope="password-reset")
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        flash("Als dit e-mailadres bij ons bekend is, ontvang je binnen enkele minuten een link "
+              "om een nieuw wachtwoord te kiezen.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+def _set_password_view(token: str, purpose: str, template: str, done_message: str):
+    if services.find_valid_token(token, purpose) is None:
+        return render_template("auth/token_invalid.html"), 410
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.reset_password(token, form.password.data, purpose=purpose)
+        except services.AccountError as exc:
+            form.password.errors.append(str(exc))
+        else:
+            login_user(user)
+            flash(done_message, "success")
+            return redirect(url_for("home.index"))
+    return render_template(template, form=form)
+
+
+@bp.route("/wachtwoord-herstellen/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token):
+    return _set_password_view(token, TOKEN_RESET, "auth/reset.html", "Je nieuwe wachtwoord is ingesteld.")
+
+
+@bp.route("/uitnodiging/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token):
+    return _set_password_view(token, TOKEN_INVITE, "auth/invitation.html",
+                              "Welkom bij Wijkmakers! Je account is klaar.")
+
+
+@bp.route("/beheer/gebruikers")
+@roles_required(BEHEERDER)
+def users():
+    form = UserSearchForm(request.args)
+    stmt = select(User).where(User.anonymised_at.is_(None)).order_by(User.name)
+    if form.q.data:
+        like = f"%{form.q.data.strip().lower()}%"
+        stmt = stmt.where(or_(User.email.like(like), User.name.ilike(like)))
+    page = paginate(stmt, per_page=30)
+    return render_template("auth/users.html", page=page, form=form)
+
+
+@bp.route("/beheer/gebruikers/<int:user_id>", methods=["GET", "POST"])
+@roles_required(BEHEERDER)
+def edit_user(user_id):
+    user = db.session.get(User, user_id)
+    if user is None or user.anonymised_at is not None:
+        abort(404)
+    form = RolesForm(roles=sorted(user.role_keys))
+    if form.validate_on_submit():
+        if user.id == current_user.id and BEHEERDER not in form.roles.data:
+            form.roles.errors.append("Je kunt je eigen beheerdersrol niet intrekken; vraag een andere beheerder.")
+        else:
+            services.set_roles(user, form.roles.data)
+            record(current_user.id, "roles_changed", "user", user.id, roles=sorted(form.roles.data))
+            db.session.commit()
+            flash(f"De rollen van {user.name} zijn bijgewerkt.", "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/edit_user.html", user=user, form=form)

@@ -1,0 +1,1 @@
+"""Feature-free helpers: time, Markdown, pagination, permissions, request logging, audit."""

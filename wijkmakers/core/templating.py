@@ -1,0 +1,46 @@
+"""Template globals: navigation per role, labels."""
+from flask import request
+from flask_login import current_user
+
+from .permissions import ROLE_LABELS
+
+# (endpoint, label, roles that see it). None: every logged-in user; PUBLIC: anonymous visitors too.
+PUBLIC = ("*",)
+NAV_ITEMS: list[tuple[str, str, tuple[str, ...] | None]] = [
+    ("home.index", "Mijn overzicht", None),
+    ("auth.users", "Gebruikers", ("beheerder",)),
+]
+
+
+def register_nav(endpoint: str, label: str, roles: tuple[str, ...] | None = None, position: int | None = None):
+    item = (endpoint, label, roles)
+    if item in NAV_ITEMS:
+        return
+    if position is None:
+        NAV_ITEMS.append(item)
+    else:
+        NAV_ITEMS.insert(position, item)
+
+
+def visible_nav(app) -> list[tuple[str, str]]:
+    logged_in = current_user.is_authenticated
+    keys = current_user.role_keys if logged_in else set()
+
+    def allowed(roles):
+        if roles == PUBLIC:
+            return True
+        return logged_in and (roles is None or bool(keys.intersection(roles)))
+
+    return [(endpoint, label) for endpoint, label, roles in NAV_ITEMS
+            if endpoint in app.view_functions and allowed(roles)]
+
+
+def init_templating(app) -> None:
+    @app.context_processor
+    def _globals():
+        return {
+            "nav_items": visible_nav(app),
+            "ROLE_LABELS": ROLE_LABELS,
+            "current_endpoint": request.endpoint,
+            "has_endpoint": lambda endpoint: endpoint in app.view_functions,
+        }
