@@ -5,7 +5,6 @@ from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 from sqlalchemy import event
 
 from wijkmakers import create_app
@@ -20,24 +19,28 @@ def _worker() -> str:
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
-    """One database per xdist worker, built once by running the Alembic migrations."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        path = tmp_path_factory.mktemp("db") / f"test-{_worker()}.sqlite"
-        url = f"sqlite:///{path}"
-    else:
-        name = f"wijkmakers_test_{_worker()}"
-        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        url = base.rsplit("/", 1)[0] + "/" + name
+    """One database per xdist worker, its schema built once from the models (tests/core/test_migrations.py
+    proves separately that the Alembic migrations build the same schema)."""
+    url = fresh_database_url(tmp_path_factory, "test")
     app = create_app(_test_config(url))
     with app.app_context():
-        upgrade()
+        db.create_all()
         db.engine.dispose()
     return url
+
+
+def fresh_database_url(tmp_path_factory, purpose: str) -> str:
+    """An empty database for this worker: a SQLite file, or a new PostgreSQL database."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        return f"sqlite:///{tmp_path_factory.mktemp(purpose) / f'{purpose}-{_worker()}.sqlite'}"
+    name = f"wijkmakers_{purpose}_{_worker()}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.rsplit("/", 1)[0] + "/" + name
 
 
 def _test_config(url: str, **extra) -> dict:

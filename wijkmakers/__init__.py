@@ -1,4 +1,5 @@
 """Wijkmakers portal: the learning and activity portal of the wijkacademie of Groningen."""
+import importlib
 import logging
 import os
 
@@ -82,19 +83,32 @@ def _init_extensions(app: Flask) -> None:
         return user if user is not None and user.is_active else None
 
 
+# Feature packages, lowest first. Each may have views.py (a blueprint ``bp``) and cli.py (click groups
+# listed in ``COMMANDS``); models are loaded through wijkmakers.models.
+FEATURES = ("core", "auth", "people", "partners", "learning", "activities", "certificates", "network",
+            "reporting", "notifications", "home", "api", "demo")
+
+
+def _feature_module(feature: str, name: str):
+    try:
+        return importlib.import_module(f"{__name__}.{feature}.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name in (f"{__name__}.{feature}", f"{__name__}.{feature}.{name}"):
+            return None
+        raise
+
+
 def _register_blueprints(app: Flask) -> None:
     from . import models  # noqa: F401 - every table known to SQLAlchemy and Alembic
-    from .auth.views import bp as auth_bp
-    from .core.views import bp as core_bp
-    from .home.views import bp as home_bp
 
-    for blueprint in (core_bp, auth_bp, home_bp):
-        app.register_blueprint(blueprint)
+    for feature in FEATURES:
+        views = _feature_module(feature, "views")
+        if views is not None:
+            app.register_blueprint(views.bp)
 
 
 def _register_cli(app: Flask) -> None:
-    from .auth.cli import user_cli
-    from .demo.cli import demo_cli
-
-    for group in (user_cli, demo_cli):
-        app.cli.add_command(group)
+    for feature in FEATURES:
+        cli = _feature_module(feature, "cli")
+        for group in getattr(cli, "COMMANDS", ()):
+            app.cli.add_command(group)

@@ -1,8 +1,12 @@
 """Imports every feature's models so that metadata (and Alembic autogenerate) sees all tables."""
-from .activities.models import *  # noqa: F401,F403
-from .auth.models import *  # noqa: F401,F403
-from .certificates.models import *  # noqa: F401,F403
+import importlib
+
 from .core.audit import AuditEvent  # noqa: F401
-from .learning.models import *  # noqa: F401,F403
-from .notifications.models import *  # noqa: F401,F403
-from .partners.models import *  # noqa: F401,F403
+
+for _feature in ("auth", "partners", "learning", "activities", "certificates", "network", "people",
+                 "notifications", "reporting"):
+    try:
+        importlib.import_module(f"{__package__}.{_feature}.models")
+    except ModuleNotFoundError as exc:  # a feature without tables
+        if exc.name != f"{__package__}.{_feature}.models":
+            raise

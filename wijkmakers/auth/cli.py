@@ -36,3 +36,6 @@ def create_user_command(email, name, roles, password_stdin):
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Account {user.email} aangemaakt met rol(len): {', '.join(keys)}.")
+
+
+COMMANDS = (user_cli,)

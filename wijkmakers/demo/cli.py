@@ -35,3 +35,6 @@ def load_if_empty_command():
     else:
         click.echo("De database bevat al gegevens; demo niet opnieuw geladen.")
     db.session.remove()
+
+
+COMMANDS = (demo_cli,)
