@@ -4,7 +4,7 @@ import importlib
 from .core.audit import AuditEvent  # noqa: F401
 
 for _feature in ("auth", "partners", "learning", "activities", "certificates", "network", "people",
-                 "notifications", "reporting"):
+                 "notifications", "reporting", "api"):
     try:
         importlib.import_module(f"{__package__}.{_feature}.models")
     except ModuleNotFoundError as exc:  # a feature without tables

@@ -31,6 +31,8 @@ class Certificate(db.Model):
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     user = relationship("User", foreign_keys=[user_id])
+    enrolment = relationship("Enrolment")
+    activity = relationship("Activity")
 
     @property
     def is_valid(self) -> bool:

@@ -384,7 +384,7 @@ def build_copy(b: Builder, summary: Summary) -> None:
                     progress.action_outcome = "Gedaan: twaalf gesprekken gevoerd, drie mensen willen meedoen met een buurtmoestuin."
                 db.session.add(progress)
             if enrolment.status == ENROLMENT_COMPLETED:
-                db.session.add(Certificate(user=enrolment.user, kind=CERT_PROGRAMME, enrolment=None,
+                db.session.add(Certificate(user=enrolment.user, kind=CERT_PROGRAMME, enrolment=enrolment,
                                            title=programme.name, holder_name=enrolment.user.name,
                                            period=f"{starts.year}-{ends.year}", code=_code(rng),
                                            issued_at=enrolment.completed_at))
