@@ -33,9 +33,11 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from .core import errors, requestlog, timeutil
     from .core.permissions import enforce_login
+    from .core.security import init_security_headers
     from .core.templating import init_templating
 
     requestlog.init_request_logging(app)
+    init_security_headers(app)
     enforce_login(app, login_manager)
     errors.register_error_handlers(app)
     timeutil.register_filters(app)

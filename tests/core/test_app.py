@@ -84,3 +84,22 @@ def test_csrf_is_enforced_when_enabled(database_url, make, app):
     response = client.post("/inloggen", data={"email": "a@example.org", "password": "x"})
     assert response.status_code == 400
     assert "formulier is verlopen" in response.get_data(as_text=True)
+
+
+def test_security_headers_without_unsafe_inline(client):
+    response = client.get("/inloggen")
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Strict-Transport-Security" not in response.headers  # only in production
+
+
+def test_hsts_in_production(monkeypatch, tmp_path):
+    monkeypatch.setenv("WIJKMAKERS_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("WIJKMAKERS_INSTANCE", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite'}")
+    app = create_app()
+    response = app.test_client().get("/healthz")
+    assert "max-age" in response.headers["Strict-Transport-Security"]
