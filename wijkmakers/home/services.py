@@ -2,6 +2,7 @@
 from datetime import datetime
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import contains_eager
 
 from ..activities.models import (STATUS_PLANNED, Activity, ActivityGuide, Attendance, REG_WAITLISTED, Registration)
 from ..auth.models import User, UserRole
@@ -17,7 +18,7 @@ def participant_panel(user: User) -> dict:
         select(Enrolment).where(Enrolment.user_id == user.id).order_by(Enrolment.created_at.desc())
     ).all()
     registrations = db.session.scalars(
-        select(Registration).join(Registration.activity)
+        select(Registration).join(Registration.activity).options(contains_eager(Registration.activity))
         .where(Registration.user_id == user.id, Registration.active.is_(True),
                Activity.starts_at >= utcnow())
         .order_by(Activity.starts_at).limit(5)
