@@ -36,6 +36,10 @@ test: $(VENV)/.dev
 test-pg: $(VENV)/.dev
 	bash .ci/with-postgres $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q $(PYTEST_ARGS)
 
+lint: $(VENV)/.dev
+	$(BIN)/ruff check wijkmakers tests benchmarks
+	$(BIN)/bandit -q -c pyproject.toml -r wijkmakers --severity-level high
+
 bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/run.py
 

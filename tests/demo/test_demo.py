@@ -59,7 +59,8 @@ def test_demo_facts(demo):
         .where(Activity.kind == KIND_WALK, Attendance.present.is_(True),
                Activity.starts_at < datetime(2025, 1, 1)))
     assert walkers > 200
-    guides = db.session.execute(select(ActivityGuide.activity_id, func.count()).group_by(ActivityGuide.activity_id)).all()
+    guides = db.session.execute(
+        select(ActivityGuide.activity_id, func.count()).group_by(ActivityGuide.activity_id)).all()
     assert guides and all(n == 2 for _, n in guides)
     demo_logins = db.session.scalars(select(User.email).where(User.password_hash.is_not(None))).all()
     assert {"deelnemer@wijkmakers.example", "organisator@wijkmakers.example", "begeleider@wijkmakers.example",

@@ -76,9 +76,10 @@ class UserRole(db.Model):
     user: Mapped[User] = relationship(back_populates="roles")
 
 
-TOKEN_RESET = "reset"
-TOKEN_INVITE = "invite"
-TOKEN_CONFIRM = "confirm"
+# Token purposes (not secrets).
+TOKEN_RESET = "reset"  # noqa: S105
+TOKEN_INVITE = "invite"  # noqa: S105
+TOKEN_CONFIRM = "confirm"  # noqa: S105
 
 
 class AuthToken(db.Model):

@@ -46,7 +46,8 @@ def login():
             return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
         g.login_failed = True
         current_app.logger.info("failed login for account key %s", _login_account_key()[:60])
-        form.password.errors.append("Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze en probeer opnieuw.")
+        form.password.errors.append(
+            "Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze en probeer opnieuw.")
     return render_template("auth/login.html", form=form)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 from ..activities.models import (KIND_LECTURE, KIND_MASTERCLASS, KIND_PARTNER_MEETING, KIND_SESSION,
                                  KIND_THEME_MEETING, KIND_WALK, KIND_WORKSHOP, REG_CONFIRMED, Activity,
                                  ActivityGuide, ActivitySeries, Attendance, Registration, RegistrationEvent)
-from ..auth.models import KIND_PROFESSIONAL, KIND_RESIDENT, NEIGHBOURHOODS, User, UserRole
+from ..auth.models import KIND_PROFESSIONAL, KIND_RESIDENT, User, UserRole
 from ..auth.services import hash_password
 from ..certificates.models import CERT_PROGRAMME, Certificate
 from ..core.timeutil import local_to_utc, utcnow
@@ -25,7 +25,7 @@ from ..learning.models import (ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_
                                ModuleProgress, Phase, Placement, Programme, ProgrammeModule)
 from ..partners.models import Organisation
 
-DEMO_PASSWORD = "wijkmakers-demo"
+DEMO_PASSWORD = "wijkmakers-demo"  # noqa: S105 - published in the README, demo only
 DEMO_DOMAIN = "wijkmakers.example"
 
 FIRST = ["Anouk", "Bram", "Chantal", "Daan", "Esther", "Fleur", "Gerrit", "Hanneke", "Ilse", "Jeroen",
