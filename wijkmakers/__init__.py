@@ -49,6 +49,9 @@ def _configure_logging(app: Flask) -> None:
     level = getattr(logging, str(app.config.get("LOG_LEVEL", "INFO")).upper(), logging.INFO)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("wijkmakers").setLevel(level)
+    # WeasyPrint narrates every rendering step at INFO; keep its warnings only.
+    logging.getLogger("weasyprint").setLevel(max(level, logging.WARNING))
+    logging.getLogger("fontTools").setLevel(max(level, logging.WARNING))
 
 
 @event.listens_for(Engine, "connect")

@@ -62,6 +62,12 @@ class User(UserMixin, db.Model):
     def has_any_role(self, *roles: str) -> bool:
         return bool(self.role_keys.intersection(roles))
 
+    # Flask-Login's UserMixin compares users by id, which makes every unsaved user equal to every
+    # other; the session's identity map already gives one object per row, so identity is right.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
 

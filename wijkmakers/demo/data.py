@@ -120,6 +120,7 @@ class Builder:
             local = name.lower().replace(" ", ".").replace("ë", "e").replace("ï", "i")
             email = f"{local}.{self.copy}.{self.person_seq}@{DEMO_DOMAIN}"
         user = User(email=email, name=name, kind=kind, organisation=organisation,
+                    organisation_id=organisation.id if organisation else None,
                     neighbourhood=neighbourhood or (self.rng.choice(NORTH) if kind == KIND_RESIDENT else None),
                     job_title=None if kind == KIND_RESIDENT else self.rng.choice(
                         ["wijkwerker", "opbouwwerker", "wijkagent", "beleidsadviseur", "projectleider",
@@ -144,20 +145,21 @@ class Builder:
         """Register ``people`` (confirmed) and, if the activity is past, record attendance."""
         past = activity.starts_at < self.now
         present = []
+        db.session.flush()  # events below refer to the activity and people by id
         for person in people[: activity.capacity]:
             reg_at = activity.starts_at - timedelta(days=self.rng.randint(3, 30))
             db.session.add(Registration(activity=activity, user=person, status=REG_CONFIRMED, active=True,
-                                        organisation_id=person.organisation.id if person.organisation else None,
+                                        organisation_id=person.organisation_id,
                                         created_at=reg_at, updated_at=reg_at))
-            db.session.add(RegistrationEvent(activity=activity, user=person, event="geregistreerd", at=reg_at))
+            db.session.add(RegistrationEvent(activity_id=activity.id, user_id=person.id, event="geregistreerd", at=reg_at))
             activity.seats_taken += 1
             if past:
                 is_present = all_present or self.rng.random() < present_share
                 db.session.add(Attendance(activity=activity, user=person, present=is_present,
                                           checked_in_at=activity.starts_at if is_present else None,
-                                          organisation_id=person.organisation.id if person.organisation else None,
+                                          organisation_id=person.organisation_id,
                                           participant_kind=person.kind, updated_at=activity.ends_at))
-                db.session.add(RegistrationEvent(activity=activity, user=person,
+                db.session.add(RegistrationEvent(activity_id=activity.id, user_id=person.id,
                                                  event="aanwezig" if is_present else "afwezig", at=activity.ends_at))
                 if is_present:
                     present.append(person)
@@ -215,6 +217,7 @@ def build_copy(b: Builder, summary: Summary) -> None:
         partners.append(org)
     others = [Organisation(name=name + b.suffix, type=type_) for name, type_ in NON_PARTNERS]
     db.session.add_all(others)
+    db.session.flush()  # people below record their organisation's id
     summary.organisations += len(partners) + len(others)
 
     def professional(roles=("deelnemer",)):
@@ -355,7 +358,7 @@ def build_copy(b: Builder, summary: Summary) -> None:
                 ENROLMENT_COMPLETED if i < completers else ENROLMENT_WITHDRAWN if i < completers + withdrawn
                 else ENROLMENT_ACTIVE)
             enrolment = Enrolment(user=person, cohort=cohort, status=status,
-                                  organisation_id=person.organisation.id if person.organisation else None,
+                                  organisation_id=person.organisation_id,
                                   created_at=local_to_utc(datetime.combine(starts, datetime.min.time())) - timedelta(days=30),
                                   completed_at=local_to_utc(datetime.combine(ends, datetime.min.time()))
                                   if status == ENROLMENT_COMPLETED else None,
