@@ -4,6 +4,7 @@ import os
 from contextlib import contextmanager
 
 import pytest
+from flask import g
 import sqlalchemy as sa
 from sqlalchemy import event
 
@@ -68,6 +69,9 @@ def app_config():
 def app(database_url, app_config, tmp_path):
     os.environ.setdefault("WIJKMAKERS_INSTANCE", str(tmp_path / "instance"))
     application = create_app(_test_config(database_url, **app_config))
+    # Tests hold one app context open, so requests would share ``g`` (Flask-Login caches the user
+    # there). Give each request a fresh ``g``, as it has in production.
+    application.before_request_funcs.setdefault(None, []).insert(0, lambda: g.__dict__.clear())
     with application.app_context():
         yield application
         db.session.remove()

@@ -23,3 +23,9 @@ def healthz():
 @public
 def accessibility():
     return render_template("core/accessibility.html")
+
+
+@bp.route("/privacy")
+@public
+def privacy():
+    return render_template("core/privacy.html")
