@@ -41,6 +41,7 @@ lint: $(VENV)/.dev
 	$(BIN)/bandit -q -c pyproject.toml -r wijkmakers --severity-level high
 
 bench: $(VENV)/.dev
+	command -v wrk >/dev/null || (test "$$(id -u)" = 0 && apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python benchmarks/run.py
 
 clean:
