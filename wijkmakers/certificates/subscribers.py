@@ -1,0 +1,30 @@
+"""Reactions to events of lower features (arrows point down): a completed enrolment gets its certificate."""
+import logging
+
+from ..extensions import db
+from ..learning.signals import enrolment_completed
+from . import services
+
+log = logging.getLogger("wijkmakers.certificates")
+
+
+@enrolment_completed.connect
+def issue_on_completion(sender, enrolment_id: int | None = None, **extra) -> None:
+    """Sent after the completion is committed; issuing is a transaction of its own and idempotent.
+
+    A failure here must not undo or break the completion the learning feature already committed: it is
+    logged, and an organiser can issue the certificate by hand from the cohort page.
+    """
+    if enrolment_id is None:
+        return
+    try:
+        certificate, created = services.issue_programme_certificate(int(enrolment_id))
+    except services.CertificateError as exc:
+        db.session.rollback()
+        log.info("no certificate for enrolment %s: %s", enrolment_id, exc)
+    except Exception:
+        db.session.rollback()
+        log.exception("issuing the certificate of enrolment %s failed", enrolment_id)
+    else:
+        if created:
+            log.info("certificate %s issued for enrolment %s", certificate.id, enrolment_id)
