@@ -1,0 +1,374 @@
+"""Partners: coordinators manage organisations and contacts; partner contacts enrol and follow their staff.
+
+Partner-contact pages never take an organisation id from the URL: the organisation is always the one
+on the contact's own account, and any person or upload id in a URL is checked against it (404).
+"""
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..auth.models import User
+from ..core.permissions import COORDINATOR, PARTNERCONTACT, roles_required
+from ..core.templating import register_nav
+from ..core.timeutil import local_today
+from ..extensions import db
+from . import exports, importer, services, targets
+from .forms import (ContactForm, EnrolForm, ImportForm, MoveForm, OrganisationFilterForm, OrganisationForm,
+                    PersonSearchForm, SearchForm)
+from .models import ORGANISATION_TYPES, Organisation
+
+bp = Blueprint("partners", __name__)
+
+register_nav("partners.dashboard", "Mijn organisatie", (PARTNERCONTACT,))
+register_nav("partners.organisations", "Partners", (COORDINATOR,))
+
+TEMPLATE_HEADER = ("e-mail", "naam", "functie", "aanmelden voor")
+TEMPLATE_EXAMPLE = (("a.jansen@organisatie.nl", "Anna Jansen", "wijkwerker", ""),
+                    ("m.bakker@organisatie.nl", "Mohamed Bakker", "opbouwwerker", ""))
+
+
+def _int_arg(name: str, low: int, high: int) -> int | None:
+    value = request.args.get(name, "")
+    if not value.isdigit():
+        return None
+    number = int(value)
+    return number if low <= number <= high else None
+
+
+def _organisation_or_404(organisation_id: int) -> Organisation:
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        abort(404)
+    return organisation
+
+
+# ------------------------------------------------------------------------------------------------
+# Coordinator
+# ------------------------------------------------------------------------------------------------
+
+@bp.route("/partners")
+@roles_required(COORDINATOR)
+def organisations():
+    years = services.organisation_years()
+    form = OrganisationFilterForm(request.args)
+    form.jaar.choices = [("", "Alle organisaties")] + [(str(y), str(y)) for y in years]
+    year = _int_arg("jaar", 1990, 2100)
+    type_ = request.args.get("soort") if request.args.get("soort") in ORGANISATION_TYPES else None
+    rows = services.list_organisations(year=year, type_=type_)
+    return render_template("partners/organisations.html", rows=rows, form=form, year=year, type_=type_,
+                           today=local_today(), search=PersonSearchForm())
+
+
+@bp.route("/partners/nieuw", methods=["GET", "POST"])
+@roles_required(COORDINATOR)
+def new_organisation():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            organisation = services.save_organisation(
+                None, name=form.name.data, type_=form.type.data, partner_since=form.partner_since.data,
+                partner_until=form.partner_until.data, website=form.website.data, notes=form.notes.data,
+                by=current_user)
+        except services.PartnerError as exc:
+            form.name.errors.append(str(exc))
+        else:
+            flash(f"{organisation.name} is toegevoegd.", "success")
+            return redirect(url_for("partners.organisation", organisation_id=organisation.id))
+    return render_template("partners/organisation_form.html", form=form, organisation=None)
+
+
+@bp.route("/partners/<int:organisation_id>", methods=["GET", "POST"])
+@roles_required(COORDINATOR)
+def organisation(organisation_id):
+    organisation = _organisation_or_404(organisation_id)
+    form = OrganisationForm(obj=organisation)
+    if form.validate_on_submit():
+        try:
+            services.save_organisation(
+                organisation, name=form.name.data, type_=form.type.data, partner_since=form.partner_since.data,
+                partner_until=form.partner_until.data, website=form.website.data, notes=form.notes.data,
+                by=current_user)
+        except services.PartnerError as exc:
+            db.session.rollback()
+            form.name.errors.append(str(exc))
+        else:
+            flash("De gegevens zijn opgeslagen.", "success")
+            return redirect(url_for("partners.organisation", organisation_id=organisation.id))
+    return _organisation_page(organisation, form, ContactForm(prefix="contact"))
+
+
+def _organisation_page(organisation, form, contact_form, status=200):
+    members, total = services.organisation_members(organisation.id)
+    return render_template("partners/organisation_form.html", form=form, organisation=organisation,
+                           contacts=services.organisation_contacts(organisation.id), contact_form=contact_form,
+                           members=members, members_total=total), status
+
+
+@bp.route("/partners/<int:organisation_id>/contactpersonen", methods=["POST"])
+@roles_required(COORDINATOR)
+def link_contact(organisation_id):
+    organisation = _organisation_or_404(organisation_id)
+    contact_form = ContactForm(prefix="contact")
+    if contact_form.validate_on_submit():
+        try:
+            user, invited = services.link_contact(organisation, email=contact_form.email.data,
+                                                  name=contact_form.name.data, by=current_user)
+        except (services.PartnerError, services.AccountError) as exc:
+            db.session.rollback()
+            contact_form.email.errors.append(str(exc))
+        else:
+            flash(f"{user.name} is contactpersoon van {organisation.name}."
+                  + (" Er is een uitnodiging gestuurd." if invited else ""), "success")
+            return redirect(url_for("partners.organisation", organisation_id=organisation.id))
+    return _organisation_page(organisation, OrganisationForm(obj=organisation), contact_form, 400)
+
+
+@bp.route("/partners/<int:organisation_id>/contactpersonen/<int:user_id>/ontkoppelen", methods=["POST"])
+@roles_required(COORDINATOR)
+def unlink_contact(organisation_id, user_id):
+    organisation = _organisation_or_404(organisation_id)
+    try:
+        user = services.unlink_contact(organisation, user_id, by=current_user)
+    except services.PartnerError:
+        abort(404)
+    flash(f"{user.name} is geen contactpersoon meer van {organisation.name}.", "success")
+    return redirect(url_for("partners.organisation", organisation_id=organisation.id))
+
+
+@bp.route("/partners/<int:organisation_id>/overzicht")
+@roles_required(COORDINATOR)
+def organisation_overview(organisation_id):
+    organisation = _organisation_or_404(organisation_id)
+    form = SearchForm(request.args)
+    overview = services.organisation_overview(organisation, q=form.q.data)
+    return render_template("partners/dashboard.html", overview=overview, form=form, coordinator_view=True)
+
+
+@bp.route("/partners/personen")
+@roles_required(COORDINATOR)
+def people():
+    form = PersonSearchForm(request.args)
+    results = services.search_people(form.q.data)
+    return render_template("partners/people.html", form=form, results=results)
+
+
+@bp.route("/partners/personen/<int:user_id>/organisatie", methods=["GET", "POST"])
+@roles_required(COORDINATOR)
+def move_person(user_id):
+    person = db.session.get(User, user_id)
+    if person is None or person.anonymised_at is not None:
+        abort(404)
+    form = MoveForm()
+    form.organisation.choices = [("", "Geen organisatie")] + [(str(i), n) for i, n in services.organisation_choices()]
+    if request.method == "GET":
+        form.organisation.data = str(person.organisation_id or "")
+    if form.validate_on_submit():
+        raw = form.organisation.data or ""
+        if raw and not raw.isdigit():
+            form.organisation.errors.append("Kies een organisatie uit de lijst.")
+        else:
+            try:
+                dropped = services.change_organisation(person, int(raw) if raw else None, by=current_user)
+            except services.PartnerError as exc:
+                db.session.rollback()
+                form.organisation.errors.append(str(exc))
+            else:
+                flash(f"De organisatie van {person.name} is gewijzigd. Eerdere deelname blijft bij de organisatie "
+                      f"van dat moment." + (" De rol partnercontact is vervallen." if dropped else ""), "success")
+                return redirect(url_for("partners.move_person", user_id=person.id))
+    return render_template("partners/move.html", person=person, form=form,
+                           history=services.participation_history(person.id))
+
+
+# ------------------------------------------------------------------------------------------------
+# Partner contact
+# ------------------------------------------------------------------------------------------------
+
+def _own_organisation() -> Organisation | None:
+    try:
+        return services.contact_organisation(current_user)
+    except services.PartnerError:
+        return None
+
+
+def _no_organisation():
+    return render_template("partners/no_organisation.html"), 200
+
+
+@bp.route("/mijn-organisatie")
+@roles_required(PARTNERCONTACT)
+def dashboard():
+    organisation = _own_organisation()
+    if organisation is None:
+        return _no_organisation()
+    form = SearchForm(request.args)
+    overview = services.organisation_overview(organisation, q=form.q.data)
+    return render_template("partners/dashboard.html", overview=overview, form=form, coordinator_view=False)
+
+
+@bp.route("/mijn-organisatie/export.<fmt>")
+@roles_required(PARTNERCONTACT)
+def export(fmt):
+    organisation = _own_organisation()
+    if organisation is None or fmt not in ("csv", "xlsx", "json"):
+        abort(404)
+    overview = services.organisation_overview(organisation, q=request.args.get("q"))
+    rows = services.overview_table(overview)
+    if fmt == "json":
+        payload = {"organisatie": organisation.name,
+                   "medewerkers": [dict(zip(services.EXPORT_HEADER, row, strict=True)) for row in rows]}
+        response = current_app.response_class(current_app.json.dumps(payload), mimetype="application/json")
+    elif fmt == "csv":
+        response = Response(exports.to_csv(services.EXPORT_HEADER, rows), mimetype=exports.CSV_MIME)
+    else:
+        response = Response(exports.to_xlsx(services.EXPORT_HEADER, rows, widths=services.EXPORT_WIDTHS),
+                            mimetype=exports.XLSX_MIME)
+    if fmt != "json":
+        filename = f"wijkmakers-medewerkers-{local_today():%Y-%m-%d}.{fmt}"
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/mijn-organisatie/medewerkers/<int:user_id>")
+@roles_required(PARTNERCONTACT)
+def staff_member(user_id):
+    organisation = _own_organisation()
+    if organisation is None:
+        abort(404)
+    found = services.staff_member(organisation, user_id)
+    if found is None:
+        abort(404)
+    person, history = found
+    return render_template("partners/staff_member.html", organisation=organisation, person=person, history=history)
+
+
+@bp.route("/mijn-organisatie/aanmelden", methods=["GET", "POST"])
+@roles_required(PARTNERCONTACT)
+def enrol():
+    organisation = _own_organisation()
+    if organisation is None:
+        return _no_organisation()
+    index = targets.TargetIndex(targets.open_targets())
+    form = EnrolForm()
+    form.target.choices = index.choices()
+    if request.method == "GET" and request.args.get("voor"):
+        form.target.data = request.args["voor"]
+    if form.validate_on_submit():
+        try:
+            result = services.enrol_colleague(current_user, email=form.email.data, name=form.name.data,
+                                              job_title=form.job_title.data, target_code=form.target.data)
+        except services.PartnerError as exc:
+            (form.target if index.find(form.target.data) is None else form.email).errors.append(str(exc))
+        else:
+            message = f"{result.user.name} is aangemeld voor {result.target.label}."
+            if result.invited:
+                message += " Er is een uitnodiging gestuurd om een wachtwoord te kiezen (7 dagen geldig)."
+            elif result.linked:
+                message += f" Het account is nu gekoppeld aan {organisation.name}; je collega krijgt daarover bericht."
+            flash(message, "success")
+            return redirect(url_for("partners.dashboard"))
+    return render_template("partners/enrol.html", form=form, organisation=organisation, index=index)
+
+
+def _import_form(index, formdata=True) -> ImportForm:
+    form = ImportForm() if formdata else ImportForm(formdata=None)
+    form.target.choices = [("", "Staat per rij in het bestand")] + [
+        (code, label) for group in index.choices().values() for code, label in group]
+    return form
+
+
+def _max_rows() -> int:
+    return current_app.config.get("PARTNER_IMPORT_MAX_ROWS", importer.DEFAULT_MAX_ROWS)
+
+
+def _max_mb() -> int:
+    return current_app.config.get("PARTNER_IMPORT_MAX_BYTES", importer.DEFAULT_MAX_BYTES) // (1024 * 1024)
+
+
+def _render_upload(form, index, organisation, status=200):
+    return render_template("partners/import.html", form=form, index=index, organisation=organisation,
+                           max_rows=_max_rows(), max_mb=_max_mb()), status
+
+
+@bp.route("/mijn-organisatie/importeren", methods=["GET", "POST"])
+@roles_required(PARTNERCONTACT)
+def import_upload():
+    organisation = _own_organisation()
+    if organisation is None:
+        return _no_organisation()
+    index = targets.TargetIndex(targets.open_targets())
+    form = _import_form(index)
+    if request.method == "POST":
+        if form.validate_on_submit():
+            upload = form.file.data
+            if upload is None or not getattr(upload, "filename", ""):
+                form.file.errors.append("Kies een bestand om te uploaden.")
+            elif form.target.data and index.find(form.target.data) is None:
+                form.target.errors.append("Kies een leergang of activiteit uit de lijst.")
+            else:
+                limit = current_app.config.get("PARTNER_IMPORT_MAX_BYTES", importer.DEFAULT_MAX_BYTES)
+                data = upload.stream.read(limit + 1)
+                try:
+                    batch = services.start_import(current_user, upload.filename, data, form.target.data or None)
+                except services.PartnerError as exc:
+                    db.session.rollback()
+                    form.file.errors.append(str(exc))
+                else:
+                    return redirect(url_for("partners.import_preview", token=batch.token))
+        return _render_upload(form, index, organisation, 400)
+    return _render_upload(form, index, organisation)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_exc):
+    # Larger than the app-wide MAX_CONTENT_LENGTH: explain it on the upload page itself.
+    if request.endpoint == "partners.import_upload" and current_user.is_authenticated \
+            and current_user.has_role(PARTNERCONTACT) and _own_organisation() is not None:
+        index = targets.TargetIndex(targets.open_targets())
+        form = _import_form(index, formdata=False)
+        form.file.errors = [f"Het bestand is te groot. Kies een bestand van hoogstens {_max_mb()} MB met "
+                            f"hoogstens {_max_rows()} medewerkers."]
+        return _render_upload(form, index, _own_organisation(), 413)
+    from ..core.errors import render_error
+
+    return render_error(413)
+
+
+@bp.route("/mijn-organisatie/importeren/voorbeeld.<fmt>")
+@roles_required(PARTNERCONTACT)
+def import_template(fmt):
+    if fmt == "csv":
+        return Response(exports.to_csv(TEMPLATE_HEADER, TEMPLATE_EXAMPLE), mimetype=exports.CSV_MIME,
+                        headers={"Content-Disposition": 'attachment; filename="wijkmakers-aanmelden-voorbeeld.csv"'})
+    if fmt == "xlsx":
+        return Response(exports.to_xlsx(TEMPLATE_HEADER, TEMPLATE_EXAMPLE, sheet_title="Medewerkers",
+                                        widths=(32, 28, 22, 20)),
+                        mimetype=exports.XLSX_MIME,
+                        headers={"Content-Disposition": 'attachment; filename="wijkmakers-aanmelden-voorbeeld.xlsx"'})
+    abort(404)
+
+
+@bp.route("/mijn-organisatie/importeren/<token>", methods=["GET", "POST"])
+@roles_required(PARTNERCONTACT)
+def import_preview(token):
+    batch = services.get_import(token, current_user)
+    if batch is None:
+        abort(404)
+    organisation = _own_organisation()
+    if batch.status != services.IMPORT_PREVIEW:
+        flash(f"Dit bestand is verwerkt: {batch.committed_count} aanmeldingen.", "success")
+        return redirect(url_for("partners.dashboard"))
+    if request.method == "POST":
+        try:
+            count = services.commit_import(batch, current_user)
+        except services.ImportRejected as exc:
+            check = exc.check or services.check_import(batch)
+            return render_template("partners/import_preview.html", batch=batch, check=check,
+                                   organisation=organisation, error=str(exc)), 409
+        flash(f"Klaar: {count} aanmelding{'en' if count != 1 else ''} opgeslagen. Nieuwe collega's krijgen een "
+              f"uitnodiging per e-mail.", "success")
+        return redirect(url_for("partners.dashboard"))
+    check = services.check_import(batch)
+    return render_template("partners/import_preview.html", batch=batch, check=check, organisation=organisation,
+                           error=None)
