@@ -156,7 +156,7 @@ def test_full_activity_is_refused(client, world, make):
 def test_contact_without_organisation_sees_an_explanation(client, make):
     loose_contact = make.user(roles=("partnercontact",))
     login(client, loose_contact)
-    for path in ("/mijn-organisatie", "/mijn-organisatie/aanmelden", "/mijn-organisatie/importeren"):
+    for path in ("/mijn-organisatie", "/mijn-organisatie/aanmelden", "/mijn-organisatie/import"):
         response = client.get(path)
         assert response.status_code == 200
         assert "nog niet aan een organisatie gekoppeld" in response.get_data(as_text=True)

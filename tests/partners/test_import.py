@@ -18,7 +18,7 @@ from .helpers import colleagues, csv_bytes, xlsx_bytes, zip_bomb_xlsx
 
 
 def upload(client, data, filename="collegas.csv", target=""):
-    return client.post("/mijn-organisatie/importeren",
+    return client.post("/mijn-organisatie/import",
                        data={"file": (io.BytesIO(data), filename), "target": target},
                        content_type="multipart/form-data")
 
@@ -35,7 +35,7 @@ def count(model, *where):
 
 def test_upload_page_documents_format_and_codes(client, world):
     login(client, world.contact_a)
-    html = client.get("/mijn-organisatie/importeren").get_data(as_text=True)
+    html = client.get("/mijn-organisatie/import").get_data(as_text=True)
     assert world.cohort_code in html and world.activity_code in html
     assert "aanmelden voor" in html and "voorbeeld.xlsx" in html and "voorbeeld.csv" in html
 
@@ -43,7 +43,7 @@ def test_upload_page_documents_format_and_codes(client, world):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_template_files_can_be_uploaded_as_they_are(client, world, fmt):
     login(client, world.contact_a)
-    template = client.get(f"/mijn-organisatie/importeren/voorbeeld.{fmt}")
+    template = client.get(f"/mijn-organisatie/import/voorbeeld.{fmt}")
     assert template.status_code == 200 and "attachment" in template.headers["Content-Disposition"]
     if fmt == "csv":
         assert template.data.startswith(b"\xef\xbb\xbfe-mail;naam;functie;aanmelden voor")
@@ -218,7 +218,7 @@ def test_malicious_uploads_give_a_clear_message(client, world, data, filename, m
 
 def test_upload_without_file_or_with_bad_target(client, world):
     login(client, world.contact_a)
-    response = client.post("/mijn-organisatie/importeren", data={"target": ""}, content_type="multipart/form-data")
+    response = client.post("/mijn-organisatie/import", data={"target": ""}, content_type="multipart/form-data")
     assert response.status_code == 400 and "Kies een bestand" in response.get_data(as_text=True)
     response = upload(client, csv_bytes(colleagues(1)), target="L999999")
     assert response.status_code == 400

@@ -171,6 +171,6 @@ def test_other_roles_cannot_manage_partners(client, make, role):
 
 
 def test_anonymous_is_sent_to_login(client, world):
-    for path in ("/partners", "/mijn-organisatie", "/mijn-organisatie/export.csv", "/mijn-organisatie/importeren"):
+    for path in ("/partners", "/mijn-organisatie", "/mijn-organisatie/export.csv", "/mijn-organisatie/import"):
         response = client.get(path)
         assert response.status_code == 302 and "/inloggen" in response.headers["Location"]

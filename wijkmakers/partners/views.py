@@ -291,7 +291,7 @@ def _render_upload(form, index, organisation, status=200):
                            max_rows=_max_rows(), max_mb=_max_mb()), status
 
 
-@bp.route("/mijn-organisatie/importeren", methods=["GET", "POST"])
+@bp.route("/mijn-organisatie/import", methods=["GET", "POST"])
 @roles_required(PARTNERCONTACT)
 def import_upload():
     organisation = _own_organisation()
@@ -335,7 +335,7 @@ def _too_large(_exc):
     return render_error(413)
 
 
-@bp.route("/mijn-organisatie/importeren/voorbeeld.<fmt>")
+@bp.route("/mijn-organisatie/import/voorbeeld.<fmt>")
 @roles_required(PARTNERCONTACT)
 def import_template(fmt):
     if fmt == "csv":
@@ -349,7 +349,7 @@ def import_template(fmt):
     abort(404)
 
 
-@bp.route("/mijn-organisatie/importeren/<token>", methods=["GET", "POST"])
+@bp.route("/mijn-organisatie/import/<token>", methods=["GET", "POST"])
 @roles_required(PARTNERCONTACT)
 def import_preview(token):
     batch = services.get_import(token, current_user)

@@ -1,0 +1,97 @@
+"""In a real browser (headless Chromium): the acceptance scenario of the bulk import, accessibility
+(axe-core) of every partners page, and a 390px-wide phone layout."""
+import pytest
+
+from ..browser.conftest import browser, live_server, log_in, page, phone_page  # noqa: F401 - fixtures
+from .helpers import csv_bytes, xlsx_bytes
+
+pytest.importorskip("axe_playwright_python")
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+
+NAMES = ["Anouk Dijkman", "Bas Terpstra", "Carla Wind", "Dirk Haan", "Eline Vos", "Fedde Smit", "Greet Mol",
+         "Hidde Kamp", "Inge Roos", "Jorrit Veen"]
+
+
+def rows(domain="noorderhuis-browser.nl"):
+    return [(f"{n.lower().replace(' ', '.')}@{domain}", n, "wijkconsulent", "") for n in NAMES]
+
+
+def assert_accessible(page):
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, "\n".join(f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:3]]}" for v in serious)
+
+
+def assert_fits_phone(page):
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"page is {overflow}px wider than the phone"
+
+
+def choose_first_cohort(page):
+    select = page.get_by_label("Aanmelden voor")
+    value = select.locator("option").nth(1).get_attribute("value")
+    assert value.startswith("L")
+    select.select_option(value)
+
+
+def test_bulk_import_in_the_browser(page, live_server, tmp_path):
+    log_in(page, live_server, "partner")
+    page.goto(live_server + "/mijn-organisatie/import")
+    assert_accessible(page)
+    bad = [list(r) for r in rows()]
+    bad[1][0] = "bas.terpstra@"          # bad e-mail
+    bad[5][3] = "L987654"               # unknown cohort
+    bad_file = tmp_path / "collegas.csv"
+    bad_file.write_bytes(csv_bytes(bad, encoding="cp1252"))
+    page.get_by_label("Bestand (.xlsx of .csv)").set_input_files(str(bad_file))
+    choose_first_cohort(page)
+    page.get_by_role("button", name="Controleren").click()
+    page.wait_for_url("**/mijn-organisatie/import/*")
+    summary = page.get_by_role("alert")
+    assert "2 van 10 rijen hebben een probleem" in summary.inner_text()
+    assert "Rij 3" in summary.inner_text() and "Rij 7" in summary.inner_text()
+    assert page.get_by_role("button", name="Alle 10 aanmelden").count() == 0
+    assert_accessible(page)
+
+    page.goto(live_server + "/mijn-organisatie/import")
+    good_file = tmp_path / "collegas.xlsx"
+    good_file.write_bytes(xlsx_bytes(rows()))
+    page.get_by_label("Bestand (.xlsx of .csv)").set_input_files(str(good_file))
+    choose_first_cohort(page)
+    page.get_by_role("button", name="Controleren").click()
+    page.get_by_role("button", name="Alle 10 aanmelden").click()
+    page.wait_for_url(live_server + "/mijn-organisatie")
+    body = page.content()
+    assert all(name in body for name in NAMES)
+    assert_accessible(page)
+
+    # Another organisation's contact sees none of them, however they look.
+    page.get_by_role("button", name="Uitloggen").click()
+    log_in(page, live_server, "partner2")
+    for path in ("/mijn-organisatie", "/mijn-organisatie?q=Dijkman", "/mijn-organisatie/export.json"):
+        page.goto(live_server + path)
+        assert not any(name in page.content() for name in NAMES)
+
+
+@pytest.mark.parametrize("who, path", [
+    ("partner", "/mijn-organisatie"), ("partner", "/mijn-organisatie/aanmelden"),
+    ("partner", "/mijn-organisatie/import"), ("coordinator", "/partners"),
+    ("coordinator", "/partners?jaar=2023"), ("coordinator", "/partners/personen?q=de"),
+])
+def test_partner_pages_are_accessible_and_fit_a_phone(phone_page, live_server, who, path):
+    log_in(phone_page, live_server, who)
+    response = phone_page.goto(live_server + path)
+    assert response.status == 200
+    assert_fits_phone(phone_page)
+    assert_accessible(phone_page)
+
+
+def test_coordinator_organisation_and_move_pages(page, live_server):
+    log_in(page, live_server, "coordinator")
+    page.goto(live_server + "/partners")
+    page.get_by_role("link", name="Woonstichting Noorderhuis").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Woonstichting Noorderhuis"
+    assert_accessible(page)
+    page.get_by_role("link", name="Organisatie wijzigen").first.click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Organisatie wijzigen")
+    assert_accessible(page)
