@@ -7,12 +7,15 @@
 - The font configuration and stylesheet are built once per thread and reused ("warm" renders): loading
   the @font-face files is the expensive part of a cold render.
 """
+import base64
 import io
 import logging
 import mimetypes
 import threading
 import time
 import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -78,8 +81,13 @@ _local = _Renderer()
 
 
 def qr_data_uri(url: str) -> str:
-    """The verification URL as a QR code (SVG data: URI, medium error correction)."""
-    return segno.make(url, error="m", micro=False).svg_data_uri(border=0, dark="#1b1f24")
+    """The verification URL as a QR code: a PNG data: URI with one pixel per module, drawn without
+    smoothing (CSS image-rendering: pixelated), so it prints razor-sharp at any size. A PNG decodes
+    several times faster than the equivalent SVG of a few hundred rectangles."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=1, border=0, dark="black",
+                                                 light="white")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def render_html(context: dict) -> str:
@@ -94,6 +102,22 @@ def render_pdf(context: dict) -> bytes:
     pdf = _local.write(render_html(context))
     log.debug("certificate %s rendered in %.0f ms", context.get("code"), (time.perf_counter() - started) * 1000)
     return pdf
+
+
+def html_to_pdf(html: str) -> bytes:
+    """HTML (from render_html) to PDF bytes; needs no app, so worker processes can run it."""
+    return _local.write(html)
+
+
+def render_pdfs(contexts: list[dict], workers: int = 1) -> list[bytes]:
+    """Many certificates. With ``workers`` > 1 the PDFs are written by that many fresh processes
+    ("spawn": nothing of this process - database connections, threads - is inherited), which uses every
+    core of the machine for a large cohort. Meant for commands, not for web requests."""
+    htmls = [render_html(context) for context in contexts]
+    if workers <= 1 or len(htmls) < 2 * workers:
+        return [_local.write(html) for html in htmls]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        return list(pool.map(html_to_pdf, htmls, chunksize=max(1, len(htmls) // (workers * 4))))
 
 
 def write_zip(files: list[tuple[str, bytes]]) -> bytes:

@@ -207,7 +207,7 @@ def issue_participation_proof(user_id: int, activity_id: int, issued_by: User | 
     return certificate, created
 
 
-def issue_for_completed(cohort_id: int, issued_by: User) -> int:
+def issue_for_completed(cohort_id: int, issued_by: User | None) -> int:
     """Issue the missing certificates of every completed enrolment in a cohort; returns how many."""
     if db.session.get(Cohort, cohort_id) is None:
         raise NotFound("Deze groep bestaat niet.")
@@ -451,13 +451,10 @@ def cohort_certificates(cohort_id: int) -> list[Certificate]:
         .order_by(Certificate.holder_name, Certificate.id)).all()
 
 
-def render_many(certificates: list[Certificate], progress=None) -> list[tuple[str, bytes]]:
-    files = []
-    for index, context in enumerate(document_contexts(certificates)):
-        files.append((filename(certificates[index]), pdf.render_pdf(context)))
-        if progress:
-            progress(index + 1, len(certificates))
-    return files
+def render_many(certificates: list[Certificate], workers: int = 1) -> list[tuple[str, bytes]]:
+    """(filename, PDF) for each certificate; the data in a fixed number of queries."""
+    contents = pdf.render_pdfs(document_contexts(certificates), workers=workers)
+    return [(filename(certificate), content) for certificate, content in zip(certificates, contents, strict=True)]
 
 
 def cohort_zip_name(cohort: Cohort) -> str:
