@@ -1,0 +1,36 @@
+"""The demo's certificates (wijkmakers/demo/certificates.py) on top of the demo academy."""
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from wijkmakers.activities.models import ONE_DAY_KINDS, Activity, Attendance
+from wijkmakers.certificates import services
+from wijkmakers.certificates.models import CERT_PARTICIPATION, CERT_PROGRAMME, Certificate
+from wijkmakers.demo.certificates import load_demo_certificates
+from wijkmakers.demo.data import load_demo
+from wijkmakers.extensions import db
+
+NOW = datetime(2026, 11, 23, 9, 0)
+
+
+def test_demo_certificates(app, client):
+    load_demo(app.config["CONTENT_DIR"], now=NOW)
+    programme_before = db.session.scalar(select(func.count()).select_from(Certificate)
+                                         .where(Certificate.kind == CERT_PROGRAMME))
+    added = load_demo_certificates(NOW)
+    assert added > 50
+    proofs = db.session.scalars(select(Certificate).where(Certificate.kind == CERT_PARTICIPATION)).all()
+    # Every proof belongs to someone who was present at a one-day activity.
+    present = set(db.session.execute(
+        select(Attendance.user_id, Attendance.activity_id).join(Activity)
+        .where(Attendance.present.is_(True), Activity.kind.in_(ONE_DAY_KINDS))).all())
+    assert all((p.user_id, p.activity_id) in present for p in proofs)
+    assert all(services.normalise_code(c) == c for c in db.session.scalars(select(Certificate.code)))
+    revoked = db.session.scalar(select(Certificate).where(Certificate.revoked_at.is_not(None)))
+    replacement = db.session.scalar(select(Certificate).where(Certificate.enrolment_id == revoked.enrolment_id,
+                                                              Certificate.active.is_(True)))
+    assert replacement is not None and replacement.code != revoked.code
+    assert db.session.scalar(select(func.count()).select_from(Certificate)
+                             .where(Certificate.kind == CERT_PROGRAMME)) == programme_before + 1
+    assert "Ingetrokken" in client.get(f"/certificaat/{revoked.code}").get_data(as_text=True)
+    assert "Geldig" in client.get(f"/certificaat/{replacement.code}").get_data(as_text=True)
