@@ -1,0 +1,75 @@
+"""erase_network_data: the profile, message contents and the personal parts of initiatives go."""
+from sqlalchemy import func, select
+
+from wijkmakers.extensions import db
+from wijkmakers.network import services
+from wijkmakers.network.models import (AbuseReport, ContactRequest, Initiative, InitiativeFollower,
+                                       InitiativeUpdate, NetworkBlock, NetworkProfile, NetworkProfileTheme)
+
+from .conftest import login, make_plan
+
+MESSAGE = "Hallo, zullen we eens kennismaken over energie in de wijk?"
+
+
+def test_erase_network_data(client, world):
+    plan = make_plan(world.anna)
+    mine = services.create_initiative(world.anna, title="Energiecafé bij Anna thuis", neighbourhood="Selwerd",
+                                      theme="energietransitie", summary="Bij mij thuis, Eikenlaan 3.",
+                                      progress_id=plan.id, status="bezig")
+    services.add_update(world.anna, mine.id, "Eerste avond bij mij thuis.")
+    services.follow(world.bas, mine.id)
+    theirs = services.create_initiative(world.bas, title="Panel", neighbourhood=None, theme=None,
+                                        summary="Een bewonerspanel opzetten.")
+    services.follow(world.anna, theirs.id)
+    to_anna = services.send_contact_request(world.bas, world.anna.id, MESSAGE)
+    services.answer_request(world.anna, to_anna.id, "Graag, bel me!")
+    services.send_contact_request(world.anna, world.bas.id, MESSAGE)
+    services.block_sender(world.bas, db.session.scalar(select(ContactRequest.id).where(
+        ContactRequest.sender_id == world.anna.id)))
+    services.report_abuse(world.bas, db.session.scalar(select(ContactRequest.id).where(
+        ContactRequest.sender_id == world.anna.id)), "Anna stuurt te veel berichten.")
+    before = services.network_figures()
+
+    counts = services.erase_network_data(world.anna.id)
+    assert counts["profiles"] == 1 and counts["initiatives"] == 1 and counts["requests"] == 2
+
+    assert db.session.scalar(select(NetworkProfile).where(NetworkProfile.user_id == world.anna.id)) is None
+    assert db.session.scalar(select(func.count()).select_from(NetworkProfileTheme)) == 1  # Bas's only
+    for request in db.session.scalars(select(ContactRequest)):
+        assert request.message == "" and request.reply == ""
+        assert world.anna.id not in (request.sender_id, request.recipient_id)
+    assert db.session.scalar(select(NetworkBlock)) is None
+    report = db.session.scalar(select(AbuseReport))
+    assert report.reason == "" and report.reported_id is None
+    db.session.expire_all()
+    erased = db.session.get(Initiative, mine.id)
+    assert erased.author_id is None and erased.progress_id is None and erased.summary == ""
+    assert "Anna" not in erased.title
+    assert all(u.body == "" for u in db.session.scalars(select(InitiativeUpdate)))
+    assert db.session.scalar(select(func.count()).select_from(InitiativeFollower)) == 0
+    # what remains keeps the figures of the past intact (status, theme, neighbourhood, counts)
+    after = services.network_figures()
+    assert after["initiatives"] == dict(before["initiatives"], followers=0)
+    assert after["contact_requests"] == before["contact_requests"]
+
+    # the erased initiative is not shown anywhere, and Bas's pages still work
+    login(client, world.bas)
+    assert client.get(f"/netwerk/initiatieven/{mine.id}").status_code == 404
+    inbox = client.get("/netwerk/berichten")
+    assert inbox.status_code == 200 and MESSAGE not in inbox.get_data(as_text=True)
+    for request in db.session.scalars(select(ContactRequest).where(ContactRequest.recipient_id == world.bas.id)):
+        assert client.get(f"/netwerk/berichten/{request.id}").status_code in (200, 404)
+    login(client, world.organiser)
+    assert client.get("/netwerk/meldingen").status_code == 200
+
+
+def test_erase_without_commit_only_flushes(world):
+    counts = services.erase_network_data(world.bas.id, commit=False)
+    assert counts["profiles"] == 1
+    db.session.rollback()
+    assert services.profile_of(world.bas.id) is not None
+
+
+def test_erase_someone_without_network_data(world):
+    assert services.erase_network_data(world.carla.id) == {"profiles": 0, "requests": 0, "blocks": 0, "follows": 0,
+                                                           "initiatives": 0}
