@@ -120,7 +120,8 @@ def test_blocked_sender_is_refused_without_being_told(client, world):
     assert second.status == REQUEST_REFUSED
     assert len(outbox()) == mails_before
     sent = client.get("/netwerk/berichten").get_data(as_text=True)
-    assert sent.count('<span class="tag">Verstuurd</span>') == 2  # the archived first one and the refused second one look alike
+    # the archived first one and the refused second one look alike
+    assert sent.count('<span class="tag">Verstuurd</span>') == 2
     assert "geweigerd" not in sent.lower() and "niet beantwoord" not in sent.lower()
     assert "geweigerd" not in client.get(f"/netwerk/berichten/{second.id}").get_data(as_text=True)
     # Bas still sees Anna's profile as before

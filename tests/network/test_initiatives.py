@@ -65,7 +65,8 @@ def test_not_opted_in_cannot_publish_or_browse(client, world):
     for user in (world.carla, world.organiser):
         login(client, user)
         response = client.get("/netwerk/initiatieven/nieuw")
-        assert response.status_code == 403 and "Zet daarom eerst je netwerkprofiel aan" in response.get_data(as_text=True)
+        assert response.status_code == 403
+        assert "Zet daarom eerst je netwerkprofiel aan" in response.get_data(as_text=True)
         assert client.post("/netwerk/initiatieven/nieuw", data=FORM).status_code == 403
     assert db.session.scalar(select(Initiative)) is None
     services.create_initiative(world.anna, title="Zichtbaar voor leden", neighbourhood=None, theme=None,
