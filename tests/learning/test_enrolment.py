@@ -1,0 +1,196 @@
+"""Enrolment rules: organiser enrolment, own requests with approval, seats, withdrawal, reactivation."""
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from wijkmakers import create_app
+from wijkmakers.core.timeutil import local_today
+from wijkmakers.extensions import db
+from wijkmakers.learning import services
+from wijkmakers.learning.models import (ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_REJECTED,
+                                        ENROLMENT_REQUESTED, ENROLMENT_WITHDRAWN, Enrolment)
+from wijkmakers.notifications.models import OutboxMessage
+
+from ..conftest import _test_config
+from .helpers import enrol_directly, make_cohort
+
+
+def _mails(to):
+    return db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == to)).all()
+
+
+def test_enrol_records_organisation_enroller_and_mails(course, make):
+    org = make.organisation(name="Woonstichting Noorderhuis")
+    person = make.user(organisation_id=org.id, email="sanne@example.org")
+    enrolment = services.enrol(course.cohort, person, by=course.organiser)
+    assert enrolment.status == ENROLMENT_ACTIVE and enrolment.organisation_id == org.id
+    assert enrolment.enrolled_by_id == course.organiser.id
+    mails = _mails("sanne@example.org")
+    assert len(mails) == 1 and course.cohort.label in mails[0].subject
+    assert f"/leren/{enrolment.id}" in mails[0].body and "Fatima Organisator heeft je ingeschreven" in mails[0].body
+    # the organisation is history: a later move does not change it
+    person.organisation_id = make.organisation().id
+    db.session.commit()
+    assert db.session.get(Enrolment, enrolment.id).organisation_id == org.id
+
+
+def test_enrol_twice_or_with_a_pending_request_is_refused(course, make):
+    person = make.user()
+    services.enrol(course.cohort, person)
+    with pytest.raises(services.EnrolmentError, match="al ingeschreven"):
+        services.enrol(course.cohort, person)
+    asker = make.user()
+    services.request_enrolment(course.cohort, asker)
+    with pytest.raises(services.EnrolmentError, match="aanvraag goed"):
+        services.enrol(course.cohort, asker)
+    assert isinstance(services.EnrolmentError("x"), ValueError)
+
+
+def test_full_cohort_counts_active_and_completed_not_withdrawn_or_requests(course, make):
+    cohort = make_cohort(course.programme, name="klein", capacity=3)
+    enrol_directly(cohort, make.user(), status=ENROLMENT_ACTIVE)
+    enrol_directly(cohort, make.user(), status=ENROLMENT_COMPLETED)
+    enrol_directly(cohort, make.user(), status=ENROLMENT_WITHDRAWN)
+    enrol_directly(cohort, make.user(), status=ENROLMENT_REQUESTED)
+    assert services.seats_left(cohort) == 1
+    services.enrol(cohort, make.user())
+    assert services.seats_left(cohort) == 0
+    with pytest.raises(services.EnrolmentError, match="vol"):
+        services.enrol(cohort, make.user())
+    with pytest.raises(services.EnrolmentError, match="vol"):
+        services.request_enrolment(cohort, make.user())
+
+
+def test_withdrawn_person_is_reactivated_not_duplicated(course, make):
+    person = make.user()
+    enrolment = services.enrol(course.cohort, person)
+    services.withdraw(enrolment, course.organiser)
+    assert enrolment.status == ENROLMENT_WITHDRAWN and enrolment.withdrawn_at is not None
+    again = services.enrol(course.cohort, person, by=course.organiser)
+    assert again.id == enrolment.id and again.status == ENROLMENT_ACTIVE and again.withdrawn_at is None
+    assert db.session.scalar(select(func.count()).select_from(Enrolment)) == 1
+
+
+def test_commit_false_leaves_the_transaction_to_the_caller(course, make):
+    people = [make.user() for _ in range(3)]
+    for person in people:
+        services.enrol(course.cohort, person, commit=False, notify=False)
+    assert services.seats_left(course.cohort) == 17  # visible inside the transaction
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Enrolment)) == 0
+
+
+def test_refusal_with_commit_false_does_not_roll_back_the_callers_work(course, make):
+    first = make.user()
+    services.enrol(course.cohort, first, commit=False)
+    with pytest.raises(services.EnrolmentError):
+        services.enrol(course.cohort, first, commit=False)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Enrolment)) == 1
+
+
+def test_ended_cohort_and_inactive_account_cannot_be_enrolled(course, make):
+    old = make_cohort(course.programme, name="oud", starts_on=local_today() - timedelta(days=400),
+                      ends_on=local_today() - timedelta(days=30))
+    with pytest.raises(services.EnrolmentError, match="afgelopen"):
+        services.enrol(old, make.user())
+    with pytest.raises(services.EnrolmentError, match="niet actief"):
+        services.enrol(course.cohort, make.user(active=False))
+    assert old not in services.open_cohorts() and course.cohort in services.open_cohorts()
+
+
+def test_request_then_approve(course, make):
+    person = make.user(email="vraag@example.org")
+    enrolment = services.request_enrolment(course.cohort, person)
+    assert enrolment.status == ENROLMENT_REQUESTED
+    with pytest.raises(services.EnrolmentError, match="al aangemeld"):
+        services.request_enrolment(course.cohort, person)
+    services.approve_request(enrolment, course.organiser)
+    assert enrolment.status == ENROLMENT_ACTIVE and enrolment.enrolled_by_id == course.organiser.id
+    assert any("goedgekeurd" in m.subject for m in _mails("vraag@example.org"))
+    with pytest.raises(services.EnrolmentError, match="al behandeld"):
+        services.approve_request(enrolment, course.organiser)
+    with pytest.raises(services.EnrolmentError, match="al ingeschreven"):
+        services.request_enrolment(course.cohort, person)
+
+
+def test_request_then_reject_then_ask_again(course, make):
+    person = make.user(email="nee@example.org")
+    enrolment = services.request_enrolment(course.cohort, person)
+    services.reject_request(enrolment, course.organiser, reason="De groep is bedoeld voor professionals.")
+    assert enrolment.status == ENROLMENT_REJECTED
+    assert "bedoeld voor professionals" in _mails("nee@example.org")[0].body
+    with pytest.raises(services.EnrolmentError, match="al behandeld"):
+        services.reject_request(enrolment, course.organiser)
+    assert services.request_enrolment(course.cohort, person).status == ENROLMENT_REQUESTED
+
+
+def test_request_refused_when_cohort_closed_for_requests(course, make):
+    closed = make_cohort(course.programme, name="dicht", open_for_requests=False)
+    with pytest.raises(services.EnrolmentError, match="niet \\(meer\\) mogelijk"):
+        services.request_enrolment(closed, make.user())
+    assert closed.id not in {c.id for c, _ in services.requestable_cohorts(make.user())}
+
+
+def test_approve_refused_when_full(course, make):
+    cohort = make_cohort(course.programme, name="vol", capacity=1)
+    request = services.request_enrolment(cohort, make.user())
+    services.enrol(cohort, make.user())
+    with pytest.raises(services.EnrolmentError, match="vol"):
+        services.approve_request(request, course.organiser)
+    assert db.session.get(Enrolment, request.id).status == ENROLMENT_REQUESTED
+
+
+def test_withdraw_rules(course, make):
+    enrolment = enrol_directly(course.cohort, make.user(), status=ENROLMENT_COMPLETED)
+    with pytest.raises(services.EnrolmentError, match="al afgerond"):
+        services.withdraw(enrolment, course.organiser)
+    stopped = enrol_directly(course.cohort, make.user(), status=ENROLMENT_WITHDRAWN)
+    with pytest.raises(services.EnrolmentError, match="niet actief"):
+        services.withdraw(stopped, course.organiser)
+
+
+def test_requestable_cohorts_shows_seats_and_hides_my_own(course, make):
+    person = make.user()
+    other = make_cohort(course.programme, name="andere", capacity=5)
+    enrol_directly(other, make.user())
+    assert {c.id: left for c, left in services.requestable_cohorts(person)} == {course.cohort.id: 20, other.id: 4}
+    services.enrol(course.cohort, person)
+    assert [c.id for c, _ in services.requestable_cohorts(person)] == [other.id]
+
+
+def test_concurrent_enrolments_never_exceed_capacity(course, make, database_url):
+    """Eight people at once for three seats: exactly three get in, on SQLite and PostgreSQL."""
+    cohort = make_cohort(course.programme, name="druk", capacity=3)
+    people = [make.user().id for _ in range(8)]
+    outcomes = []
+    barrier = threading.Barrier(len(people), timeout=30)
+
+    def worker(user_id):
+        app = create_app(_test_config(database_url))
+        with app.app_context():
+            from wijkmakers.auth.models import User
+            from wijkmakers.learning.models import Cohort
+            try:
+                user = db.session.get(User, user_id)
+                target = db.session.get(Cohort, cohort.id)
+                barrier.wait()
+                services.enrol(target, user, notify=False)
+                outcomes.append("ok")
+            except services.EnrolmentError:
+                outcomes.append("vol")
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                outcomes.append(repr(exc))
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+    threads = [threading.Thread(target=worker, args=(uid,)) for uid in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(outcomes) == ["ok"] * 3 + ["vol"] * 5
+    assert db.session.scalar(select(func.count()).select_from(Enrolment).where(Enrolment.cohort_id == cohort.id)) == 3

@@ -1,0 +1,165 @@
+"""Forms of the learning feature; every message says in Dutch what to fix."""
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField,
+                     TimeField)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+DATE_HINT = "Kies een geldige datum."
+TIME_HINT = "Vul een tijd in als uu:mm, bijvoorbeeld 13:30."
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class CohortFields(FlaskForm):
+    name = StringField("Naam van de groep", filters=[strip], description="Bijvoorbeeld 2027-2028.",
+                       validators=[DataRequired("Geef de groep een naam."),
+                                   Length(max=60, message="Hoogstens 60 tekens.")])
+    starts_on = DateField("Begindatum", validators=[DataRequired(DATE_HINT)])
+    ends_on = DateField("Einddatum", validators=[DataRequired(DATE_HINT)])
+    capacity = IntegerField("Aantal plaatsen", default=20,
+                            validators=[InputRequired("Vul het aantal plaatsen in."),
+                                        NumberRange(1, 500, "Kies een aantal tussen 1 en 500.")])
+    open_for_requests = BooleanField("Deelnemers kunnen zich zelf aanmelden (de organisatie keurt goed)",
+                                     default=True)
+
+    def validate_ends_on(self, field):
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError("De einddatum ligt vóór de begindatum.")
+
+
+class CohortForm(CohortFields):
+    programme_id = SelectField("Leergang", coerce=_optional_int,
+                               validators=[InputRequired("Kies een leergang.")])
+    plan_sessions = BooleanField("Plan meteen een bijeenkomst per module", default=True)
+    first_session = DateField("Datum eerste bijeenkomst", validators=[Optional()],
+                              description="Daarna volgt om de zoveel weken een bijeenkomst voor de volgende module.")
+    session_time = TimeField("Begintijd", validators=[Optional()], default=None)
+    duration_minutes = IntegerField("Duur in minuten", default=180,
+                                    validators=[Optional(), NumberRange(15, 720, "Kies tussen 15 en 720 minuten.")])
+    interval_weeks = IntegerField("Weken tussen de bijeenkomsten", default=4,
+                                  validators=[Optional(), NumberRange(1, 26, "Kies tussen 1 en 26 weken.")])
+    location = StringField("Plaats", filters=[strip], validators=[Optional(), Length(max=200)],
+                           description="Bijvoorbeeld: Wijkcentrum De Dialoog, Paddepoel.")
+
+    def validate_programme_id(self, field):
+        if field.data not in {value for value, _ in field.choices}:
+            raise ValidationError("Kies een leergang uit de lijst.")
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if not self.plan_sessions.data:
+            return ok
+        needed = [(self.first_session, "Kies de datum van de eerste bijeenkomst."),
+                  (self.session_time, TIME_HINT),
+                  (self.duration_minutes, "Vul de duur in minuten in."),
+                  (self.interval_weeks, "Vul het aantal weken tussen de bijeenkomsten in."),
+                  (self.location, "Vul een plaats in.")]
+        for f, message in needed:
+            if not f.data and not f.errors:
+                f.errors.append(message)
+                ok = False
+        return ok
+
+
+class SessionForm(FlaskForm):
+    module_id = SelectField("Module", coerce=_optional_int, validators=[Optional()])
+    title = StringField("Titel", filters=[strip], validators=[Optional(), Length(max=160)],
+                        description="Leeg laten: de naam van de leergang en de module.")
+    day = DateField("Datum", validators=[DataRequired(DATE_HINT)])
+    start = TimeField("Begintijd", validators=[DataRequired(TIME_HINT)])
+    end = TimeField("Eindtijd", validators=[DataRequired(TIME_HINT)])
+    location = StringField("Plaats", filters=[strip], validators=[DataRequired("Vul een plaats in."),
+                                                                  Length(max=200)])
+
+    def validate_module_id(self, field):
+        if field.data is not None and field.data not in {value for value, _ in field.choices}:
+            raise ValidationError("Kies een module uit de lijst.")
+
+    def validate_end(self, field):
+        if self.start.data and field.data and field.data <= self.start.data:
+            raise ValidationError("De eindtijd moet na de begintijd liggen.")
+
+
+class CancelSessionForm(FlaskForm):
+    reason = TextAreaField("Reden van de annulering", filters=[strip],
+                           description="De deelnemers krijgen deze reden in hun e-mail te zien.",
+                           validators=[DataRequired("Geef een reden."),
+                                       Length(min=5, max=500, message="Tussen 5 en 500 tekens.")])
+
+
+class EmailForm(FlaskForm):
+    email = EmailField("E-mailadres", filters=[strip],
+                       validators=[DataRequired("Vul een e-mailadres in."),
+                                   Email("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.")])
+
+
+class MentorForm(FlaskForm):
+    email = EmailField("E-mailadres van de mentor", filters=[strip],
+                       description="Leeg laten om de mentor te verwijderen.",
+                       validators=[Optional(), Email("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.")])
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField("Toelichting (optioneel)", filters=[strip],
+                           description="Komt in de e-mail aan de aanvrager.",
+                           validators=[Optional(), Length(max=500, message="Hoogstens 500 tekens.")])
+
+
+class RulesForm(FlaskForm):
+    require_all_modules = BooleanField("Alle modules moeten bestudeerd zijn")
+    min_attendance_pct = IntegerField("Minimale aanwezigheid (%)",
+                                      description="Percentage van de bijeenkomsten van de groep; geannuleerde "
+                                                  "bijeenkomsten tellen niet mee. 0 = geen eis.",
+                                      validators=[InputRequired("Vul een percentage in."),
+                                                  NumberRange(0, 100, "Kies een percentage tussen 0 en 100.")])
+
+
+class WorkForm(FlaskForm):
+    reflection = TextAreaField("Mijn reflectie", filters=[strip],
+                               description="Wat heb je geleerd? Wat herken je uit je eigen wijk of werk?",
+                               validators=[Length(max=10000, message="Hoogstens 10.000 tekens.")])
+    action_plan = TextAreaField("Mijn doe-opdracht: wat ga ik doen?", filters=[strip],
+                                description="Beschrijf één concrete stap die je de komende weken in de wijk zet: "
+                                            "wat, met wie en wanneer.",
+                                validators=[Length(max=10000, message="Hoogstens 10.000 tekens.")])
+
+
+class OutcomeForm(FlaskForm):
+    outcome = TextAreaField("Wat kwam ervan?", filters=[strip],
+                            description="Wat heb je gedaan, wat gebeurde er en wat neem je mee?",
+                            validators=[Length(max=10000, message="Hoogstens 10.000 tekens.")])
+
+
+class ResponseForm(FlaskForm):
+    response = TextAreaField("Reactie aan de deelnemer", filters=[strip],
+                             validators=[DataRequired("Schrijf een reactie."),
+                                         Length(max=5000, message="Hoogstens 5.000 tekens.")])
+
+
+class PlacementForm(FlaskForm):
+    organisation_id = SelectField("Organisatie", coerce=_optional_int, validators=[Optional()])
+    mentor_email = EmailField("E-mailadres van de mentor", filters=[strip], validators=[
+        Optional(), Email("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.")])
+    description = TextAreaField("Omschrijving van de stage", filters=[strip],
+                                validators=[Length(max=2000, message="Hoogstens 2.000 tekens.")])
+    completed = BooleanField("Deze stage is afgerond")
+
+    def validate_organisation_id(self, field):
+        if field.data is not None and field.data not in {value for value, _ in field.choices}:
+            raise ValidationError("Kies een organisatie uit de lijst.")
