@@ -1,0 +1,132 @@
+"""The read-only JSON API under /api/v1 (GET only) and the page where coordinators manage their keys.
+
+The API needs no CSRF exemption: it accepts only GET. Errors under /api/ come back as JSON from
+core.errors ({"error": {"status", "title", "message"}}).
+"""
+from dataclasses import asdict
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..core.errors import render_error
+from ..core.permissions import COORDINATOR, public, roles_required
+from ..core.templating import register_nav
+from ..core.timeutil import utcnow
+from ..extensions import limiter
+from ..reporting import services as reporting
+from . import openapi, services
+from .forms import RevokeForm, TokenForm
+
+bp = Blueprint("api", __name__)
+register_nav("api.tokens", "API-sleutels", (COORDINATOR,))
+
+API_LIMIT = "120 per minute"
+
+
+def _json(payload, status: int = 200, cache: str = "no-store", cors: bool = False):
+    response = jsonify(payload)
+    response.status_code = status
+    response.headers["Cache-Control"] = cache
+    if cors:  # public data without credentials: other sites may show the agenda
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _bad_request(message: str):
+    return render_error(400, message)
+
+
+@bp.route("/api/v1/openapi.json", endpoint="openapi")
+@public
+def openapi_document():
+    return _json(openapi.document(current_app.config["BASE_URL"]), cache="public, max-age=3600", cors=True)
+
+
+@bp.route("/api/v1/docs")
+@public
+def docs():
+    return render_template("api/docs.html", document=openapi.document(current_app.config["BASE_URL"]))
+
+
+@bp.route("/api/v1/agenda")
+@public
+@limiter.limit(API_LIMIT, scope="api")
+def agenda():
+    kind = (request.args.get("soort") or "").strip() or None
+    if kind is not None and kind not in services.PUBLIC_KINDS:
+        return _bad_request(f"Onbekende soort '{kind[:40]}'. Kies uit: {', '.join(services.PUBLIC_KINDS)}.")
+    try:
+        limit = int(request.args.get("limit", "50"))
+        offset = int(request.args.get("offset", "0"))
+    except ValueError:
+        return _bad_request("limit en offset moeten hele getallen zijn.")
+    if not 1 <= limit <= 200 or offset < 0:
+        return _bad_request("Gebruik een limit van 1 tot en met 200 en een offset van 0 of meer.")
+    total, activities = services.public_agenda(kind, limit, offset)
+    has_detail = "activities.detail" in current_app.view_functions
+    items = [services.agenda_item(a, url_for("activities.detail", activity_id=a.id, _external=True)
+                                  if has_detail else None) for a in activities]
+    return _json({"total": total, "limit": limit, "offset": offset, "items": items},
+                 cache="public, max-age=300", cors=True)
+
+
+@bp.route("/api/v1/figures")
+@public  # no session needed: the bearer token below is the credential
+@limiter.limit(API_LIMIT, scope="api")
+def figures():
+    token = services.authenticate(request.headers.get("Authorization"))
+    if token is None:
+        response = render_error(401, "Geef een geldige API-sleutel mee in de header "
+                                     "'Authorization: Bearer wm_...'. Een coördinator maakt sleutels aan "
+                                     "op de pagina API-sleutels; ingetrokken of verlopen sleutels werken niet.")
+        response[0].headers["WWW-Authenticate"] = 'Bearer realm="wijkmakers"'
+        return response
+    filters, errors = reporting.parse_filters(request.args)
+    if "jaar" in request.args:
+        errors["jaar"] = "De jaarcijfers bevatten alle jaren; laat 'jaar' weg."
+    if errors:
+        return _bad_request(" ".join(errors.values()))
+    stats = reporting.statistics(filters)
+    return _json({
+        "generated_at": services.iso_local(stats.generated_at),
+        "filters": stats.filters.as_args(include_year=False),
+        "definitions": [{"term": term, "text": text} for term, text in stats.definitions],
+        "years": stats.years,
+        "rows": [{"key": r.key, "number": r.number, "label": r.label, "unit": r.unit,
+                  "values": {str(y): r.value(y) for y in stats.years}, "total": r.total,
+                  "definition": r.definition, "filters_apply": r.filters_apply} for r in stats.rows],
+        "walks": {"per_year": [{**asdict(w), "average": w.average} for w in stats.walks],
+                  "total": {**asdict(stats.walks_total), "average": stats.walks_total.average}},
+    })
+
+
+@bp.route("/api-sleutels", methods=["GET", "POST"])
+@roles_required(COORDINATOR)
+def tokens():
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        try:
+            new_token = services.create_token(current_user, form.name.data, form.validity_days())
+        except services.TokenError as exc:
+            form.name.errors.append(str(exc))
+        else:
+            form = TokenForm(formdata=None)
+    response = current_app.make_response(render_template(
+        "api/tokens.html", form=form, revoke_form=RevokeForm(), tokens=services.tokens_of(current_user),
+        new_token=new_token, now=utcnow()))
+    response.headers["Cache-Control"] = "no-store"  # a new token is on this page once
+    return response
+
+
+@bp.route("/api-sleutels/<int:token_id>/intrekken", methods=["POST"])
+@roles_required(COORDINATOR)
+def revoke_token(token_id):
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    row = services.revoke_token(current_user, token_id)
+    if row is None:
+        abort(404)
+    flash(f"De sleutel '{row.name}' is ingetrokken; hij werkt niet meer.", "success")
+    return redirect(url_for("api.tokens"))

@@ -1,0 +1,118 @@
+"""Statistics pages, charts and exports for coordinators (organisers see the aggregated figures too)."""
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user
+
+from ..core.pagination import page_number
+from ..core.permissions import COORDINATOR, ORGANISATOR, roles_required
+from ..core.templating import register_nav
+from ..core.timeutil import local_today
+from . import exports, services
+from .charts import render_svg
+from .forms import filters_form
+
+bp = Blueprint("reporting", __name__)
+register_nav("reporting.statistics", "Cijfers", (COORDINATOR, ORGANISATOR))
+
+VIEW_ROLES = (COORDINATOR, ORGANISATOR)
+FIGURE_FORMATS = ("csv", "csv-puntkomma", "xlsx", "pdf")
+PERSON_FORMATS = ("csv", "csv-puntkomma", "xlsx")
+
+
+@bp.app_template_filter("report_number")
+def report_number(value, decimals: int = 0) -> str:
+    """1234 -> '1.234', 12.5 -> '12,5' (Dutch notation)."""
+    if value is None:
+        return ""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _filters():
+    return services.parse_filters(request.args)
+
+
+def _download(content: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _filename(name: str, fmt: str) -> str:
+    extension = "csv" if fmt.startswith("csv") else fmt
+    suffix = "-puntkomma" if fmt == "csv-puntkomma" else ""
+    return f"wijkmakers-{name}-{local_today().isoformat()}{suffix}.{extension}"
+
+
+@bp.route("/cijfers")
+@roles_required(*VIEW_ROLES)
+def statistics():
+    filters, errors = _filters()
+    stats = services.statistics(filters)
+    form = filters_form(stats.filters, stats.years, "Jaar van de grafiek per maand")
+    return render_template("reporting/statistics.html", stats=stats, form=form, errors=errors,
+                           args=stats.filters.as_args(), can_export_people=current_user.has_role(COORDINATOR))
+
+
+@bp.route("/cijfers/wandelingen")
+@roles_required(*VIEW_ROLES)
+def walks():
+    filters, errors = _filters()
+    years = services.report_years()
+    if filters.year not in years:
+        filters = services.replace_year(filters, None)
+    page = services.walk_lines(filters, page_number())
+    themes = services.walk_themes(filters)
+    form = filters_form(filters, years, "Jaar", all_years="Alle jaren")
+    return render_template("reporting/walks.html", page=page, themes=themes, form=form, errors=errors,
+                           filters=filters, args=filters.as_args())
+
+
+@bp.route("/cijfers/grafiek/<name>.svg")
+@roles_required(*VIEW_ROLES)
+def chart(name):
+    if name not in services.CHART_KEYS:
+        abort(404)
+    filters, _ = _filters()
+    entry = services.cached_entry(filters)
+    svg = entry.extras.get(name)
+    if svg is None:
+        svg = entry.extras[name] = render_svg(entry.statistics.charts[name])
+    response = Response(svg, mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, max-age=60"
+    response.headers["Content-Disposition"] = f'inline; filename="wijkmakers-grafiek-{name}.svg"'
+    return response
+
+
+@bp.route("/cijfers/export/<fmt>")
+@roles_required(*VIEW_ROLES)
+def export_figures(fmt):
+    if fmt not in FIGURE_FORMATS:
+        abort(404)
+    filters, _ = _filters()
+    stats = services.statistics(filters)
+    if fmt == "pdf":
+        from .pdf import render_pdf  # WeasyPrint loads slowly; only when a PDF is asked for
+
+        content, mimetype = render_pdf(stats), exports.PDF_MIME
+    elif fmt == "xlsx":
+        content, mimetype = exports.figures_xlsx(stats), exports.XLSX_MIME
+    else:
+        content, mimetype = exports.figures_csv(stats, fmt), exports.CSV_MIME
+    services.log_export(current_user, "jaarcijfers", fmt, stats.filters, rows=len(stats.rows))
+    return _download(content, mimetype, _filename("cijfers", fmt))
+
+
+@bp.route("/cijfers/export/deelnames/<fmt>")
+@roles_required(COORDINATOR)
+def export_participations(fmt):
+    if fmt not in PERSON_FORMATS:
+        abort(404)
+    filters, _ = _filters()
+    count, rows = services.participation_rows(filters)
+    if fmt == "xlsx":
+        content, mimetype = exports.participations_xlsx(rows), exports.XLSX_MIME
+    else:
+        content, mimetype = exports.participations_csv(rows, fmt), exports.CSV_MIME
+    services.log_export(current_user, "deelnames_per_persoon", fmt, filters, rows=count)
+    return _download(content, mimetype, _filename("deelnames", fmt))
