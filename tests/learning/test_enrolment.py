@@ -165,6 +165,7 @@ def test_concurrent_enrolments_never_exceed_capacity(course, make, database_url)
     """Eight people at once for three seats: exactly three get in, on SQLite and PostgreSQL."""
     cohort = make_cohort(course.programme, name="druk", capacity=3)
     people = [make.user().id for _ in range(8)]
+    cohort_id = cohort.id
     outcomes = []
     barrier = threading.Barrier(len(people), timeout=30)
 
@@ -175,7 +176,7 @@ def test_concurrent_enrolments_never_exceed_capacity(course, make, database_url)
             from wijkmakers.learning.models import Cohort
             try:
                 user = db.session.get(User, user_id)
-                target = db.session.get(Cohort, cohort.id)
+                target = db.session.get(Cohort, cohort_id)
                 barrier.wait()
                 services.enrol(target, user, notify=False)
                 outcomes.append("ok")
@@ -192,5 +193,5 @@ def test_concurrent_enrolments_never_exceed_capacity(course, make, database_url)
         t.start()
     for t in threads:
         t.join(60)
-    assert sorted(outcomes) == ["ok"] * 3 + ["vol"] * 5
-    assert db.session.scalar(select(func.count()).select_from(Enrolment).where(Enrolment.cohort_id == cohort.id)) == 3
+    assert sorted(outcomes) == ["ok"] * 3 + ["vol"] * 5, outcomes
+    assert db.session.scalar(select(func.count()).select_from(Enrolment).where(Enrolment.cohort_id == cohort_id)) == 3

@@ -826,7 +826,8 @@ def action_plans(user: User) -> list[ModuleProgress]:
         select(ModuleProgress).join(ModuleProgress.module).options(contains_eager(ModuleProgress.module),
                                                                    joinedload(ModuleProgress.response_by))
         .where(ModuleProgress.user_id == user.id, ModuleProgress.action_plan != "")
-        .order_by(ModuleProgress.action_plan_at.desc(), ModuleProgress.id.desc())).unique())
+        .order_by(func.coalesce(ModuleProgress.action_plan_at, ModuleProgress.updated_at).desc(),
+                  ModuleProgress.id.desc())).unique())
 
 
 # -- mentors and reviewers -----------------------------------------------------------------------------
