@@ -206,3 +206,19 @@ def test_overview_counts_in_sql(app, data, count_queries):
         rows = services.cohort_overview()
     assert counter.count == 1
     assert all(row.completed == 3 and row.valid == 2 for row in rows)
+
+
+def test_erasure_removes_the_name_and_withdraws(app, data, make):
+    from wijkmakers.auth.signals import person_erased
+
+    user = make.user(name="Te Verwijderen")
+    certificate, _ = services.issue_programme_certificate(data.enrolment(user=user).id)
+    walk = data.attended(user)
+    proof, _ = services.issue_participation_proof(user.id, walk.id)
+    other, _ = services.issue_programme_certificate(data.enrolment().id)
+    person_erased.send(None, user_id=user.id)
+    db.session.commit()
+    db.session.expire_all()
+    for row in (db.session.get(Certificate, certificate.id), db.session.get(Certificate, proof.id)):
+        assert row.holder_name == services.ERASED_NAME and not row.is_valid and row.active is None
+    assert db.session.get(Certificate, other.id).is_valid

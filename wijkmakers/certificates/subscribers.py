@@ -1,6 +1,8 @@
-"""Reactions to events of lower features (arrows point down): a completed enrolment gets its certificate."""
+"""Reactions to events of lower features (arrows point down): a completed enrolment gets its certificate;
+an erased person's name leaves their certificates."""
 import logging
 
+from ..auth.signals import person_erased
 from ..extensions import db
 from ..learning.signals import enrolment_completed
 from . import services
@@ -28,3 +30,11 @@ def issue_on_completion(sender, enrolment_id: int | None = None, **extra) -> Non
     else:
         if created:
             log.info("certificate %s issued for enrolment %s", certificate.id, enrolment_id)
+
+
+@person_erased.connect
+def erase_holder(sender, user_id: int | None = None, **extra) -> None:
+    """Erasure (privacy request): inside the caller's transaction, the name leaves every certificate and
+    each one is withdrawn, so the public page no longer vouches for a person we cannot name."""
+    if user_id is not None:
+        services.erase_holder(int(user_id))
