@@ -1,8 +1,12 @@
 """Contact requests through the outbox: no addresses until an answer, rate limit, blocks and reports."""
+import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
+
+from wijkmakers import create_app
+from wijkmakers.auth.models import User
 
 from wijkmakers.core.timeutil import utcnow
 from wijkmakers.extensions import db
@@ -10,6 +14,7 @@ from wijkmakers.network import services
 from wijkmakers.network.models import (REQUEST_ANSWERED, REQUEST_DECLINED, REQUEST_REFUSED, AbuseReport,
                                        ContactRequest, NetworkBlock)
 
+from ..conftest import _test_config
 from .conftest import login, opt_in, outbox
 
 MESSAGE = "Hoi Anna, ik werk ook aan energie in de wijk. Zullen we eens koffie drinken?"
@@ -235,3 +240,41 @@ def test_who_may_send(client, world):
         services.send_contact_request(world.bas, world.bas.id, MESSAGE)
     with pytest.raises(services.NotFound):
         services.send_contact_request(world.bas, world.carla.id, MESSAGE)
+
+
+def test_concurrent_requests_never_exceed_the_daily_limit(world, make, database_url):
+    """Eight requests from one sender at the same moment: exactly five go out (SQLite and PostgreSQL)."""
+    recipients = []
+    for n in range(8):
+        person = make.user(name=f"Tegelijk {n}")
+        opt_in(person)
+        recipients.append(person.id)
+    sender_id = world.bas.id
+    outcomes = []
+    barrier = threading.Barrier(len(recipients), timeout=30)
+
+    def worker(recipient_id):
+        app = create_app(_test_config(database_url))
+        with app.app_context():
+            try:
+                sender = db.session.get(User, sender_id)
+                barrier.wait()
+                services.send_contact_request(sender, recipient_id, MESSAGE)
+                outcomes.append("ok")
+            except services.NetworkError as exc:
+                db.session.rollback()
+                outcomes.append("limit" if "maximum per dag" in str(exc) else repr(exc))
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                outcomes.append(repr(exc))
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+    threads = [threading.Thread(target=worker, args=(rid,)) for rid in recipients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(outcomes) == ["limit"] * 3 + ["ok"] * 5, outcomes
+    assert db.session.scalar(select(func.count()).select_from(ContactRequest)) == 5
+    assert len(outbox()) == 5

@@ -24,6 +24,8 @@ def test_publish_an_action_plan_as_initiative(client, world):
     login(client, world.anna)
     profile_page = client.get("/netwerk/mijn-profiel").get_data(as_text=True)
     assert f"/netwerk/initiatieven/nieuw?plan={plan.id}" in profile_page
+    assert f"/netwerk/initiatieven/nieuw?plan={plan.id}" in client.get("/netwerk/initiatieven/nieuw").get_data(
+        as_text=True)
     form = client.get(f"/netwerk/initiatieven/nieuw?plan={plan.id}").get_data(as_text=True)
     assert "warmteavond in het buurthuis" in form and "Doe-opdracht: Energietransitie" in form
     response = client.post("/netwerk/initiatieven/nieuw", data=dict(FORM, plan=str(plan.id)))
