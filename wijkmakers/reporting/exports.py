@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 from ..core.timeutil import nl_datetime
 from .services import PARTICIPATION_HEADER, PARTICIPATION_WIDTHS, Statistics
-from .xlsx import XlsxWriter
+from .xlsx import FORMULA_PREFIXES, XlsxWriter
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_MIME = "text/csv; charset=utf-8"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_MIME = "application/pdf"
@@ -90,7 +89,7 @@ def walks_table(stats: Statistics) -> Table:
 
 
 def chart_table(chart) -> Table:
-    header = [chart.x_title, *[label for label, _ in chart.series], "Totaal"]
+    header = [chart.x_title, *[label for label, _ in chart.series], "Opgeteld"]
     rows = [[x_label, *values, total] for x_label, values, total in chart.table]
     return Table(chart.title, header, rows, [12, *[14] * (len(chart.series) + 1)])
 
@@ -121,7 +120,23 @@ def figures_xlsx(stats: Statistics) -> bytes:
 
 # -- person level ---------------------------------------------------------------------------------------
 def participations_csv(rows: Iterable[Sequence], fmt: str) -> bytes:
-    return csv_bytes(PARTICIPATION_HEADER, rows, fmt)
+    """Like csv_bytes, with the text of every distinct value computed once (the rows repeat a lot)."""
+    delimiter, decimal = CSV_FORMATS[fmt]
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(PARTICIPATION_HEADER)
+    memo: dict = {}
+    booleans = {True: "ja", False: "nee"}
+
+    def convert(value):
+        text = memo[value] = _csv_cell(value, decimal)
+        return text
+
+    for row in rows:
+        writer.writerow([booleans[v] if type(v) is bool else (t if (t := memo.get(v)) is not None else convert(v))
+                         for v in row])
+    return buffer.getvalue().encode("utf-8")
 
 
 def participations_xlsx(rows: Iterable[Sequence]) -> bytes:

@@ -403,10 +403,10 @@ def definitions(filters: Filters) -> list[tuple[str, str]]:
     counting = ("elke persoon telt één keer per rij en per jaar, hoe vaak hij of zij ook kwam; de kolom Totaal "
                 "telt iedereen één keer over alle jaren" if filters.persons
                 else "elke keer dat iemand deelnam telt (drie lezingen bezocht = drie deelnames)")
-    course = ("Leergangen: een persoon die in dat jaar bij minstens één bijeenkomst van een groep van die "
+    course = ("Een persoon die in dat jaar bij minstens één bijeenkomst van een groep van die "
               "leergang aanwezig was. Loopt een groep over de jaargrens, dan telt de deelnemer in beide jaren."
               if filters.present else
-              "Leergangen: een inschrijving (actief, afgerond of gestopt; niet aangevraagd of afgewezen) in een "
+              "Een inschrijving (actief, afgerond of gestopt; niet aangevraagd of afgewezen) in een "
               "groep die in dat jaar liep. Wie stopte, telt tot en met het jaar van stoppen. Bij Deelnames telt "
               "elke inschrijving, bij Unieke personen elke persoon één keer.")
     return [
@@ -592,8 +592,9 @@ def _charts(filters: Filters, periods: list[Period], chart_year: int, now: datet
         key="maand", title=f"Deelname per maand en soort activiteit, {chart_year}", x_title="Maand",
         x_labels=MONTH_LABELS, unit=unit,
         series=[(ACTIVITY_KINDS[k], by_kind[k]) for k in ACTIVITY_KINDS if k in by_kind],
-        description=f"{unit.capitalize()} per maand in {chart_year}, gestapeld per soort activiteit. "
-                    "Unieke personen tellen per maand en soort.")
+        description=f"{unit.capitalize()} per maand in {chart_year}, gestapeld per soort activiteit."
+                    + (" Een persoon telt één keer per maand en soort; wie aan twee soorten deelnam, telt in de "
+                       "opgetelde kolom twee keer." if filters.persons else ""))
 
     # 2. residents versus professionals per year
     source = _Source(filters, periods, now, with_user=True)
@@ -860,38 +861,44 @@ def participation_rows(filters: Filters, now: datetime | None = None):
                          select(Organisation.id, Organisation.name, Organisation.type,
                                 Organisation.partner_since, Organisation.partner_until))}
 
-    # The same filters as the statistics, on the attendance record (present or not).
-    base = _Source(replace(filters, measure=MEASURE_PRESENT), periods, now, with_user=True, absent_too=True)
-    stmt = base.select(Attendance.id, Attendance.activity_id, Attendance.user_id, User.name, User.email,
-                       base.person_kind, User.neighbourhood, Attendance.organisation_id, Attendance.present,
-                       Attendance.walk_in)
-    records = db.session.execute(stmt).all()
-    records.sort(key=lambda r: (activities[r[1]][0], r[0]) if r[1] in activities else (-1, r[0]))
+    # The person filters of the statistics, on every attendance record (present or not). Cancelled
+    # activities and other years drop out below through the activity lookup, which is cheaper on large
+    # tables than joining activity on every row. Core execution: no ORM row machinery for 10^5 rows.
+    kind = func.coalesce(Attendance.participant_kind, User.kind)
+    stmt = (select(Attendance.activity_id, Attendance.user_id, User.name, User.email, kind, User.neighbourhood,
+                   Attendance.organisation_id, Attendance.present, Attendance.walk_in)
+            .select_from(Attendance).join(User, User.id == Attendance.user_id)
+            .order_by(Attendance.activity_id, Attendance.user_id))
+    if filters.neighbourhood:
+        stmt = stmt.where(User.neighbourhood == filters.neighbourhood)
+    if filters.participant_kind:
+        stmt = stmt.where(kind == filters.participant_kind)
+    if filters.organisation_type or filters.partner:
+        stmt = stmt.outerjoin(Organisation, Organisation.id == Attendance.organisation_id)
+        if filters.partner in (PARTNER_YES, PARTNER_OTHER):
+            stmt = stmt.join(Activity, Activity.id == Attendance.activity_id)
+        stmt = stmt.where(*organisation_conditions(filters, Attendance.organisation_id, Activity.starts_at, periods))
+    records = [r for r in db.session.connection().execute(stmt).all() if r[0] in activities]
+    records.sort(key=lambda r: activities[r[0]][0])  # stable: within an activity by person id
 
-    partner_memo: dict[tuple[int, int], str] = {}
+    organisation_cells: dict[tuple, tuple] = {(None, year): ("", "", "") for year in range(1990, 2101)}
 
-    def partner_flag(org_id, year):
-        key = (org_id, year)
-        flag = partner_memo.get(key)
-        if flag is None:
-            _, _, since, until = organisations[org_id]
-            is_partner = (since is not None and since <= date(year, 12, 31)
-                          and (until is None or until >= date(year, 1, 1)))
-            flag = partner_memo[key] = "ja" if is_partner else "nee"
-        return flag
+    def organisation_for(org_id, year) -> tuple:
+        """(name, type, partner in that year) of an organisation, computed once per organisation and year."""
+        name, type_label, since, until = organisations[org_id]
+        is_partner = since is not None and since <= date(year, 12, 31) and (until is None or until >= date(year, 1, 1))
+        cells = organisation_cells[(org_id, year)] = (name, type_label, "ja" if is_partner else "nee")
+        return cells
 
-    kind_labels = {**PERSON_KINDS}
+    kind_labels = dict(PERSON_KINDS)
 
     def rows():
-        for _id, activity_id, user_id, name, email, kind, hood, org_id, present, walk_in in records:
-            entry = activities.get(activity_id)
-            if entry is None:
-                continue
-            _, year, activity_cells = entry
-            organisation = organisations.get(org_id)
-            yield (*activity_cells, user_id, name, email or "", kind_labels.get(kind, kind or ""), hood or "",
-                   organisation[0] if organisation else "", organisation[1] if organisation else "",
-                   partner_flag(org_id, year) if organisation else "", bool(present), bool(walk_in))
+        get_org = organisation_cells.get
+        for activity_id, user_id, name, email, person_kind, hood, org_id, present, walk_in in records:
+            _, year, activity_cells = activities[activity_id]
+            org = get_org((org_id, year)) or organisation_for(org_id, year)
+            yield (*activity_cells, user_id, name, email or "", kind_labels.get(person_kind, person_kind or ""),
+                   hood or "", *org, bool(present), bool(walk_in))
 
     return len(records), rows()
 

@@ -26,6 +26,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 does not allow; they cannot appear in a cell.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
+_BOOL_CELLS = {True: '<c t="b"><v>1</v></c>', False: '<c t="b"><v>0</v></c>'}
 # Style indexes (cellXfs below): 0 normal, 1 bold header, 2 date, 3 date and time, 4 one decimal.
 STYLE_HEADER = 1
 STYLE_DATE = 2
@@ -225,7 +226,8 @@ class _Sheet:
                             for v in values)
         else:
             memo, cell = self._memo, self._cell
-            cells = "".join([memo.get(v) or cell(v) if type(v) is not bool else cell(v) for v in values])
+            # bools first: True == 1, so they must never reach the memo lookup
+            cells = "".join([(_BOOL_CELLS[v] if type(v) is bool else memo.get(v) or cell(v)) for v in values])
         self._pending.append(f'<row r="{self.rows}">{cells}</row>')
         if len(self._pending) >= 1000:
             self._flush()
