@@ -7,6 +7,7 @@ from wijkmakers.auth.models import User
 from wijkmakers.learning import signals
 from wijkmakers.learning.models import Cohort, Module, Programme
 
+from ..browser.conftest import browser, live_server, page, phone_page  # noqa: F401 - fixtures for test_browser
 from .helpers import load_modules, make_cohort, make_programme
 
 

@@ -57,9 +57,9 @@ def index():
 
 def _programme_context(enrolment: Enrolment) -> dict:
     cohort = enrolment.cohort
-    links = services.programme_modules(cohort.programme_id)
-    progress = services.progress_of(enrolment.user_id, [link.module_id for link in links])
     facts = services.cohort_facts(cohort, user_ids=[enrolment.user_id])
+    links = facts.modules
+    progress = services.progress_of(enrolment.user_id, [link.module_id for link in links])
     mine = next((row for row in facts.rows + facts.requests if row.enrolment.id == enrolment.id), None)
     now = utcnow()
     upcoming = [s for s in facts.sessions if s.status != STATUS_CANCELLED and s.ends_at >= now]
