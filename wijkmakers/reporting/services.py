@@ -11,6 +11,7 @@ ranges (portable between SQLite and PostgreSQL, and exact across daylight-saving
 """
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -25,6 +26,7 @@ from ..activities.models import (ACTIVITY_KINDS, KIND_LECTURE, KIND_MASTERCLASS,
                                  STATUS_CANCELLED, Activity, Attendance, Registration)
 from ..auth.models import KIND_LABELS, NEIGHBOURHOODS, User
 from ..core.audit import record
+from ..core.pagination import Page
 from ..core.timeutil import local_to_utc, to_local, utcnow
 from ..extensions import db
 from ..learning.models import (ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_WITHDRAWN,
@@ -57,10 +59,6 @@ UNKNOWN_KIND = "onbekend"
 MAX_YEARS = 15
 
 ACCEPTED_ENROLMENTS = (ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_WITHDRAWN)
-
-
-class ReportingError(ValueError):
-    """A request for figures that cannot be answered (the message is Dutch and says what to change)."""
 
 
 @dataclass(frozen=True)
@@ -114,9 +112,9 @@ def replace_year(filters: Filters, year: int | None) -> Filters:
     return replace(filters, year=year)
 
 
-def parse_filters(args, strict: bool = False) -> tuple[Filters, dict[str, str]]:
+def parse_filters(args) -> tuple[Filters, dict[str, str]]:
     """Filters from query parameters. Unknown values are left out and reported in ``errors``
-    (param -> Dutch message); with ``strict`` the caller turns errors into a 400."""
+    (param -> Dutch message): the pages show them as a notice, the API answers 400."""
     errors: dict[str, str] = {}
 
     def pick(name: str, allowed, default=None):
@@ -131,7 +129,7 @@ def parse_filters(args, strict: bool = False) -> tuple[Filters, dict[str, str]]:
     year = None
     raw_year = (args.get("jaar") or "").strip()
     if raw_year:
-        if raw_year.isdigit() and 1990 <= int(raw_year) <= 2100:
+        if re.fullmatch(r"[0-9]{4}", raw_year) and 1990 <= int(raw_year) <= 2100:
             year = int(raw_year)
         else:
             errors["jaar"] = f"'{raw_year[:10]}' is geen jaartal. Gebruik vier cijfers, zoals 2024."
@@ -212,13 +210,13 @@ class _Source:
     person filters. ``select(*columns)`` builds a statement over it."""
 
     def __init__(self, filters: Filters, periods: list[Period], now: datetime, *, with_user: bool = False,
-                 with_organisation: bool = False, with_programme: bool = False, absent_too: bool = False):
+                 with_organisation: bool = False, with_programme: bool = False):
         self.filters = filters
         if filters.present:
             self.fact = Attendance
             self.person = Attendance.user_id
             self.organisation_id = Attendance.organisation_id
-            self.conditions = [] if absent_too else [Attendance.present.is_(True)]
+            self.conditions = [Attendance.present.is_(True)]
         else:
             self.fact = Registration
             self.person = Registration.user_id
@@ -591,7 +589,8 @@ def _charts(filters: Filters, periods: list[Period], chart_year: int, now: datet
     charts["maand"] = Chart(
         key="maand", title=f"Deelname per maand en soort activiteit, {chart_year}", x_title="Maand",
         x_labels=MONTH_LABELS, unit=unit,
-        series=[(ACTIVITY_KINDS[k], by_kind[k]) for k in ACTIVITY_KINDS if k in by_kind],
+        series=[(ACTIVITY_KINDS[k], by_kind[k]) for k in ACTIVITY_KINDS if k in by_kind]
+        + [(k, v) for k, v in by_kind.items() if k not in ACTIVITY_KINDS],
         description=f"{unit.capitalize()} per maand in {chart_year}, gestapeld per soort activiteit."
                     + (" Een persoon telt één keer per maand en soort; wie aan twee soorten deelnam, telt in de "
                        "opgetelde kolom twee keer." if filters.persons else ""))
@@ -787,10 +786,8 @@ def _walk_periods(year: int | None, now: datetime) -> list[Period]:
     return year_periods(years[0], years[-1])
 
 
-def walk_lines(filters: Filters, page: int, per_page: int = 25, now: datetime | None = None):
+def walk_lines(filters: Filters, page: int, per_page: int = 25, now: datetime | None = None) -> Page:
     """One page of walks held (newest first) with registered and present counts under the filters."""
-    from ..core.pagination import Page
-
     now = now or utcnow()
     periods = _walk_periods(filters.year, now)
     held = [Activity.kind == KIND_WALK, Activity.status != STATUS_CANCELLED, Activity.starts_at < now,
