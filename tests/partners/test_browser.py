@@ -1,12 +1,84 @@
 """In a real browser (headless Chromium): the acceptance scenario of the bulk import, accessibility
-(axe-core) of every partners page, and a 390px-wide phone layout."""
-import pytest
+(axe-core) of every partners page, and a 390px-wide phone layout.
 
-from ..browser.conftest import browser, live_server, log_in, page, phone_page  # noqa: F401 - fixtures
+This module serves its own copy of the demo academy and drives Chromium from a separate thread: the
+session-wide Playwright of tests/browser may be running in the same xdist worker, and two sync Playwright
+instances cannot share one thread.
+"""
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from werkzeug.serving import make_server
+
+from wijkmakers import create_app
+from wijkmakers.demo.data import DEMO_PASSWORD, load_demo
+from wijkmakers.extensions import db
+
+from ..browser.conftest import CHROMIUM, PHONE
+from ..conftest import _test_config, fresh_database_url
 from .helpers import csv_bytes, xlsx_bytes
 
 pytest.importorskip("axe_playwright_python")
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    url = fresh_database_url(tmp_path_factory, "partnersbrowser")
+    app = create_app(_test_config(url, WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=False, TESTING=False))
+    with app.app_context():
+        db.create_all()
+        load_demo(app.config["CONTENT_DIR"])
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = base
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield base
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def in_browser(scenario, phone=False):
+    """Run ``scenario(page)`` in headless Chromium, on a thread of its own."""
+
+    def run():
+        from playwright.sync_api import sync_playwright
+
+        args = ["--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-gpu", "--disable-quic"]
+        if os.geteuid() == 0:
+            args.append("--no-sandbox")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+            try:
+                options = {"locale": "nl-NL", "timezone_id": "Europe/Amsterdam"}
+                if phone:
+                    options.update(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+                context = browser.new_context(**options)
+                context.set_default_timeout(15000)
+                return scenario(context.new_page())
+            finally:
+                browser.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+def log_in(page, base: str, who: str):
+    page.goto(f"{base}/inloggen")
+    page.get_by_label("E-mailadres").fill(f"{who}@wijkmakers.example")
+    page.get_by_label("Wachtwoord", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"{base}/")
+    return page
+
 
 NAMES = ["Anouk Dijkman", "Bas Terpstra", "Carla Wind", "Dirk Haan", "Eline Vos", "Fedde Smit", "Greet Mol",
          "Hidde Kamp", "Inge Roos", "Jorrit Veen"]
@@ -34,7 +106,11 @@ def choose_first_cohort(page):
     select.select_option(value)
 
 
-def test_bulk_import_in_the_browser(page, live_server, tmp_path):
+def test_bulk_import_in_the_browser(live_server, tmp_path):
+    in_browser(lambda page: bulk_import(page, live_server, tmp_path))
+
+
+def bulk_import(page, live_server, tmp_path):
     log_in(page, live_server, "partner")
     page.goto(live_server + "/mijn-organisatie/import")
     assert_accessible(page)
@@ -78,15 +154,22 @@ def test_bulk_import_in_the_browser(page, live_server, tmp_path):
     ("partner", "/mijn-organisatie/import"), ("coordinator", "/partners"),
     ("coordinator", "/partners?jaar=2023"), ("coordinator", "/partners/personen?q=de"),
 ])
-def test_partner_pages_are_accessible_and_fit_a_phone(phone_page, live_server, who, path):
-    log_in(phone_page, live_server, who)
-    response = phone_page.goto(live_server + path)
-    assert response.status == 200
-    assert_fits_phone(phone_page)
-    assert_accessible(phone_page)
+def test_partner_pages_are_accessible_and_fit_a_phone(live_server, who, path):
+    def scenario(page):
+        log_in(page, live_server, who)
+        response = page.goto(live_server + path)
+        assert response.status == 200
+        assert_fits_phone(page)
+        assert_accessible(page)
+
+    in_browser(scenario, phone=True)
 
 
-def test_coordinator_organisation_and_move_pages(page, live_server):
+def test_coordinator_organisation_and_move_pages(live_server):
+    in_browser(lambda page: organisation_and_move(page, live_server))
+
+
+def organisation_and_move(page, live_server):
     log_in(page, live_server, "coordinator")
     page.goto(live_server + "/partners")
     page.get_by_role("link", name="Woonstichting Noorderhuis").click()

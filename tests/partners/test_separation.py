@@ -130,7 +130,7 @@ def test_every_partner_and_api_endpoint_with_b_ids(app, client, world, two_orgs)
                 from flask import url_for
                 url = url_for(rule.endpoint, **args)
             response = client.get(url)
-            assert response.status_code in (200, 302, 403, 404), (url, response.status_code)
+            assert response.status_code < 500, (url, response.status_code)
             assert_no_secret(response)
             checked += 1
     assert checked >= 10
