@@ -208,17 +208,18 @@ def test_overview_counts_in_sql(app, data, count_queries):
     assert all(row.completed == 3 and row.valid == 2 for row in rows)
 
 
-def test_erasure_removes_the_name_and_withdraws(app, data, make):
+def test_erasure_deletes_rendered_copies(app, data, make, monkeypatch):
     from wijkmakers.auth.signals import person_erased
+    from wijkmakers.certificates.models import CertificateBatchFile
 
+    monkeypatch.setattr(services, "BATCH_SECONDS_PER_STEP", 60.0)
+    cohort = data.cohort()
     user = make.user(name="Te Verwijderen")
-    certificate, _ = services.issue_programme_certificate(data.enrolment(user=user).id)
-    walk = data.attended(user)
-    proof, _ = services.issue_participation_proof(user.id, walk.id)
-    other, _ = services.issue_programme_certificate(data.enrolment().id)
+    services.issue_programme_certificate(data.enrolment(cohort, user=user).id)
+    services.issue_programme_certificate(data.enrolment(cohort).id)
+    batch = services.start_batch(cohort.id, make.user(roles=("organisator",)))
+    services.advance_batch(batch.id)
     person_erased.send(None, user_id=user.id)
     db.session.commit()
-    db.session.expire_all()
-    for row in (db.session.get(Certificate, certificate.id), db.session.get(Certificate, proof.id)):
-        assert row.holder_name == services.ERASED_NAME and not row.is_valid and row.active is None
-    assert db.session.get(Certificate, other.id).is_valid
+    rows = db.session.scalars(select(CertificateBatchFile).where(CertificateBatchFile.batch_id == batch.id)).all()
+    assert len(rows) == 1 and "te-verwijderen" not in rows[0].filename

@@ -249,24 +249,12 @@ def revoke(certificate_id: int, reason: str, revoked_by: User) -> Certificate:
     return certificate
 
 
-ERASED_NAME = "(verwijderd)"
-ERASED_REASON = "Ingetrokken omdat de gegevens van de deelnemer op eigen verzoek zijn verwijderd."
-
-
-def erase_holder(user_id: int) -> int:
-    """Part of a privacy erasure (the caller's transaction, no commit): remove the name from the person's
-    certificates and withdraw the valid ones. Returns the number of certificates touched."""
-    now = utcnow()
-    db.session.execute(
-        update(Certificate).where(Certificate.user_id == user_id, Certificate.revoked_at.is_(None))
-        .values(revoked_at=now, revoked_reason=ERASED_REASON, active=None)
-        .execution_options(synchronize_session=False))
-    touched = db.session.execute(
-        update(Certificate).where(Certificate.user_id == user_id).values(holder_name=ERASED_NAME)
-        .execution_options(synchronize_session=False)).rowcount
-    db.session.execute(CertificateBatchFile.__table__.delete().where(CertificateBatchFile.certificate_id.in_(
-        select(Certificate.id).where(Certificate.user_id == user_id))))
-    return touched
+def forget_rendered(user_id: int) -> int:
+    """Part of a privacy erasure (the caller's transaction, no commit). The people feature withdraws the
+    person's certificates and removes the name from them; this removes the rendered copies (PDFs waiting
+    in a cohort ZIP batch) that still carry the name. Returns the number of files removed."""
+    return db.session.execute(CertificateBatchFile.__table__.delete().where(CertificateBatchFile.certificate_id.in_(
+        select(Certificate.id).where(Certificate.user_id == user_id)))).rowcount
 
 
 # -- what people see -------------------------------------------------------------------------------

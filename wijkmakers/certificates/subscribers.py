@@ -1,5 +1,5 @@
 """Reactions to events of lower features (arrows point down): a completed enrolment gets its certificate;
-an erased person's name leaves their certificates."""
+an erased person's rendered certificates are deleted."""
 import logging
 
 from ..auth.signals import person_erased
@@ -33,8 +33,7 @@ def issue_on_completion(sender, enrolment_id: int | None = None, **extra) -> Non
 
 
 @person_erased.connect
-def erase_holder(sender, user_id: int | None = None, **extra) -> None:
-    """Erasure (privacy request): inside the caller's transaction, the name leaves every certificate and
-    each one is withdrawn, so the public page no longer vouches for a person we cannot name."""
+def forget_rendered_copies(sender, user_id: int | None = None, **extra) -> None:
+    """Erasure (privacy request), inside the caller's transaction: rendered PDFs that carry the name go."""
     if user_id is not None:
-        services.erase_holder(int(user_id))
+        services.forget_rendered(int(user_id))
