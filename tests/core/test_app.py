@@ -103,3 +103,8 @@ def test_hsts_in_production(monkeypatch, tmp_path):
     app = create_app()
     response = app.test_client().get("/healthz")
     assert "max-age" in response.headers["Strict-Transport-Security"]
+
+
+def test_static_files_are_public(client):
+    response = client.get("/static/css/site.css")
+    assert response.status_code == 200 and b"--brand" in response.data

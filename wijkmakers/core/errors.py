@@ -15,7 +15,7 @@ MESSAGES = {
     405: ("Niet toegestaan", "Deze handeling is op deze pagina niet mogelijk."),
     410: ("Link verlopen", "Deze link is verlopen of al gebruikt."),
     413: ("Bestand te groot", "Het bestand is te groot. Stuur een kleiner bestand (maximaal 5 MB)."),
-    429: ("Te veel pogingen", "Je hebt het te vaak geprobeerd. Wacht een kwartier en probeer het dan opnieuw."),
+    429: ("Te veel pogingen", "Je hebt het te vaak achter elkaar geprobeerd. Wacht even en probeer het dan opnieuw."),
     500: ("Er ging iets mis", "Er ging aan onze kant iets mis. Probeer het later opnieuw; "
                               "blijft het misgaan, meld het dan bij de organisatie."),
 }

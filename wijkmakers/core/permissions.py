@@ -66,8 +66,8 @@ def enforce_login(app, login_manager) -> None:
 
     @app.before_request
     def _require_login():
-        if request.endpoint is None:
-            return None  # 404s fall through to the error handler
+        if request.endpoint is None or request.endpoint == "static":
+            return None  # 404s fall through to the error handler; CSS and images are public
         view = app.view_functions.get(request.endpoint)
         if view is None or getattr(view, "is_public", False):
             return None

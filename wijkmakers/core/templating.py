@@ -1,5 +1,5 @@
 """Template globals: navigation per role, labels."""
-from flask import request
+from flask import has_request_context, request
 from flask_login import current_user
 
 from .permissions import ROLE_LABELS
@@ -23,6 +23,8 @@ def register_nav(endpoint: str, label: str, roles: tuple[str, ...] | None = None
 
 
 def visible_nav(app) -> list[tuple[str, str]]:
+    if not has_request_context():
+        return []  # mail and PDF templates rendered from commands or signal handlers
     logged_in = current_user.is_authenticated
     keys = current_user.role_keys if logged_in else set()
 
