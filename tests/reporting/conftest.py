@@ -21,7 +21,6 @@ from wijkmakers.learning.models import (ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, E
                                         Enrolment, Programme)
 
 from .. import conftest as shared
-from ..browser.conftest import browser, live_server, page, phone_page  # noqa: F401 - fixtures for test_browser
 
 NOW = datetime(2025, 6, 1, 12, 0)
 
