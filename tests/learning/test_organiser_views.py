@@ -83,6 +83,8 @@ def test_create_a_cohort_with_a_schedule_of_sessions(client, course, make):
     ({"name": "2026-2027"}, "Er is al een groep met de naam 2026-2027"),
     ({"programme_id": "999"}, "Kies een leergang uit de lijst."),
     ({"starts_on": "31-02-2027"}, "Kies een geldige datum."),
+    ({"capacity": "veel"}, "Ongeldig getal."),
+    ({"session_time": "25:99"}, "Ongeldige waarde voor tijd."),
 ])
 def test_new_cohort_errors_are_shown_in_dutch(client, course, change, message):
     login(client, course.organiser)
@@ -94,6 +96,7 @@ def test_new_cohort_errors_are_shown_in_dutch(client, course, change, message):
     data.update(change)
     response = client.post("/leergangen/nieuw", data=data)
     assert response.status_code == 422 and message in _html(response)
+    assert "Not a valid" not in _html(response)  # WTForms' own messages are Dutch too
     assert db.session.scalar(select(func.count()).select_from(Cohort)) == 1
     assert db.session.scalar(select(func.count()).select_from(Activity)) == 0
 

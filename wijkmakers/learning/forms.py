@@ -2,6 +2,7 @@
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField,
                      TimeField)
+from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 
@@ -22,11 +23,22 @@ DATE_HINT = "Kies een geldige datum."
 TIME_HINT = "Vul een tijd in als uu:mm, bijvoorbeeld 13:30."
 
 
-class ActionForm(FlaskForm):
+_DUTCH = get_translations(["nl"])
+
+
+class DutchForm(FlaskForm):
+    """WTForms' own messages (a number or time that cannot be read) in Dutch too."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _DUTCH
+
+
+class ActionForm(DutchForm):
     """A button that changes something: only the CSRF token."""
 
 
-class CohortFields(FlaskForm):
+class CohortFields(DutchForm):
     name = StringField("Naam van de groep", filters=[strip], description="Bijvoorbeeld 2027-2028.",
                        validators=[DataRequired("Geef de groep een naam."),
                                    Length(max=60, message="Hoogstens 60 tekens.")])
@@ -44,7 +56,7 @@ class CohortFields(FlaskForm):
 
 
 class CohortForm(CohortFields):
-    programme_id = SelectField("Leergang", coerce=_optional_int,
+    programme_id = SelectField("Leergang", coerce=_optional_int, validate_choice=False,
                                validators=[InputRequired("Kies een leergang.")])
     plan_sessions = BooleanField("Plan meteen een bijeenkomst per module", default=True)
     first_session = DateField("Datum eerste bijeenkomst", validators=[Optional()],
@@ -77,8 +89,8 @@ class CohortForm(CohortFields):
         return ok
 
 
-class SessionForm(FlaskForm):
-    module_id = SelectField("Module", coerce=_optional_int, validators=[Optional()])
+class SessionForm(DutchForm):
+    module_id = SelectField("Module", coerce=_optional_int, validate_choice=False, validators=[Optional()])
     title = StringField("Titel", filters=[strip], validators=[Optional(), Length(max=160)],
                         description="Leeg laten: de naam van de leergang en de module.")
     day = DateField("Datum", validators=[DataRequired(DATE_HINT)])
@@ -96,32 +108,32 @@ class SessionForm(FlaskForm):
             raise ValidationError("De eindtijd moet na de begintijd liggen.")
 
 
-class CancelSessionForm(FlaskForm):
+class CancelSessionForm(DutchForm):
     reason = TextAreaField("Reden van de annulering", filters=[strip],
                            description="De deelnemers krijgen deze reden in hun e-mail te zien.",
                            validators=[DataRequired("Geef een reden."),
                                        Length(min=5, max=500, message="Tussen 5 en 500 tekens.")])
 
 
-class EmailForm(FlaskForm):
+class EmailForm(DutchForm):
     email = EmailField("E-mailadres", filters=[strip],
                        validators=[DataRequired("Vul een e-mailadres in."),
                                    Email("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.")])
 
 
-class MentorForm(FlaskForm):
+class MentorForm(DutchForm):
     email = EmailField("E-mailadres van de mentor", filters=[strip],
                        description="Leeg laten om de mentor te verwijderen.",
                        validators=[Optional(), Email("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.")])
 
 
-class RejectForm(FlaskForm):
+class RejectForm(DutchForm):
     reason = TextAreaField("Toelichting (optioneel)", filters=[strip],
                            description="Komt in de e-mail aan de aanvrager.",
                            validators=[Optional(), Length(max=500, message="Hoogstens 500 tekens.")])
 
 
-class RulesForm(FlaskForm):
+class RulesForm(DutchForm):
     require_all_modules = BooleanField("Alle modules moeten bestudeerd zijn")
     min_attendance_pct = IntegerField("Minimale aanwezigheid (%)",
                                       description="Percentage van de bijeenkomsten van de groep; geannuleerde "
@@ -130,7 +142,7 @@ class RulesForm(FlaskForm):
                                                   NumberRange(0, 100, "Kies een percentage tussen 0 en 100.")])
 
 
-class WorkForm(FlaskForm):
+class WorkForm(DutchForm):
     reflection = TextAreaField("Mijn reflectie", filters=[strip],
                                description="Wat heb je geleerd? Wat herken je uit je eigen wijk of werk?",
                                validators=[Length(max=10000, message="Hoogstens 10.000 tekens.")])
@@ -140,20 +152,20 @@ class WorkForm(FlaskForm):
                                 validators=[Length(max=10000, message="Hoogstens 10.000 tekens.")])
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(DutchForm):
     outcome = TextAreaField("Wat kwam ervan?", filters=[strip],
                             description="Wat heb je gedaan, wat gebeurde er en wat neem je mee?",
                             validators=[Length(max=10000, message="Hoogstens 10.000 tekens.")])
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(DutchForm):
     response = TextAreaField("Reactie aan de deelnemer", filters=[strip],
                              validators=[DataRequired("Schrijf een reactie."),
                                          Length(max=5000, message="Hoogstens 5.000 tekens.")])
 
 
-class PlacementForm(FlaskForm):
-    organisation_id = SelectField("Organisatie", coerce=_optional_int, validators=[Optional()])
+class PlacementForm(DutchForm):
+    organisation_id = SelectField("Organisatie", coerce=_optional_int, validate_choice=False, validators=[Optional()])
     mentor_email = EmailField("E-mailadres van de mentor", filters=[strip], validators=[
         Optional(), Email("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.")])
     description = TextAreaField("Omschrijving van de stage", filters=[strip],
