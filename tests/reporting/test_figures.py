@@ -197,9 +197,9 @@ def test_parse_filters_ignores_and_reports_unknown_values():
 
 
 def test_person_level_rows(academy):
-    count, rows = services.participation_rows(Filters(), now=NOW)
-    rows = list(rows)
-    assert count == len(rows) == 20
+    export = services.participation_export(Filters(), now=NOW)
+    rows = list(export.rows())
+    assert len(export) == len(rows) == 20
     first = rows[0]
     assert first[1] == "Workshop" and first[2] == "W1"
     assert [r[2] for r in rows] == sorted([r[2] for r in rows], key=[
@@ -210,5 +210,5 @@ def test_person_level_rows(academy):
     assert lecture_d[12] == "Woonstichting Zuid" and lecture_d[14] == "nee"   # not yet a partner in 2023
     masterclass_d = next(r for r in rows if r[2] == "M1" and r[8] == "Daan")
     assert masterclass_d[14] == "ja"
-    count, _ = services.participation_rows(Filters(year=2023), now=NOW)
-    assert count == 8   # W1 (3), S1 (2), L1 (3); W2 is a 2024 workshop in Groningen
+    # W1 (3), S1 (2), L1 (3); W2 is a 2024 workshop in Groningen
+    assert len(services.participation_export(Filters(year=2023), now=NOW)) == 8

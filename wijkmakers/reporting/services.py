@@ -20,6 +20,7 @@ from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import and_, case, distinct, false, func, literal, not_, or_, select
+from sqlalchemy.orm import aliased
 
 from ..activities.models import (ACTIVITY_KINDS, KIND_LECTURE, KIND_MASTERCLASS, KIND_PARTNER_MEETING,
                                  KIND_SESSION, KIND_THEME_MEETING, KIND_WALK, KIND_WORKSHOP, REG_CONFIRMED,
@@ -209,7 +210,7 @@ class _Source:
     registration, of an activity that took place (not cancelled, started before now), narrowed by the
     person filters. ``select(*columns)`` builds a statement over it."""
 
-    def __init__(self, filters: Filters, periods: list[Period], now: datetime, *, with_user: bool = False,
+    def __init__(self, filters: Filters, periods: list[Period], now: datetime, *,
                  with_organisation: bool = False, with_programme: bool = False):
         self.filters = filters
         if filters.present:
@@ -224,7 +225,7 @@ class _Source:
             self.conditions = [Registration.active.is_(True), Registration.status == REG_CONFIRMED]
         self.conditions += [Activity.status != STATUS_CANCELLED, Activity.starts_at < now,
                             in_periods(Activity.starts_at, periods)]
-        self.with_user = with_user or bool(filters.neighbourhood or filters.participant_kind)
+        self.with_user = bool(filters.neighbourhood)
         self.with_organisation = with_organisation or bool(filters.organisation_type or filters.partner)
         self.with_programme = with_programme
         if filters.neighbourhood:
@@ -235,10 +236,14 @@ class _Source:
 
     @property
     def person_kind(self):
-        """Resident or professional at the time (attendance keeps it; registrations do not)."""
+        """Resident or professional at the time (attendance keeps it; registrations do not). The
+        person's current kind comes from a correlated subquery, which the database evaluates only when
+        needed: no join with the user table for every row."""
+        person = aliased(User)
+        current = select(person.kind).where(person.id == self.person).correlate(self.fact).scalar_subquery()
         if self.fact is Attendance:
-            return func.coalesce(Attendance.participant_kind, User.kind)
-        return User.kind
+            return func.coalesce(Attendance.participant_kind, current)
+        return current
 
     def select(self, *columns):
         stmt = (select(*columns).select_from(self.fact)
@@ -596,7 +601,7 @@ def _charts(filters: Filters, periods: list[Period], chart_year: int, now: datet
                        "opgetelde kolom twee keer." if filters.persons else ""))
 
     # 2. residents versus professionals per year
-    source = _Source(filters, periods, now, with_user=True)
+    source = _Source(filters, periods, now)
     inner = source.select(period_case(Activity.starts_at, periods).label("year"),
                           func.coalesce(source.person_kind, UNKNOWN_KIND).label("kind"),
                           source.person.label("person")).subquery()
@@ -835,9 +840,50 @@ PARTICIPATION_HEADER = [
 PARTICIPATION_WIDTHS = [16, 18, 40, 24, 16, 26, 12, 10, 24, 30, 14, 16, 32, 20, 10, 10, 12]
 
 
-def participation_rows(filters: Filters, now: datetime | None = None):
-    """Every attendance record (present or not) of activities that were not cancelled, one row each,
-    oldest activity first; the person filters and an optional year apply. Returns (count, rows)."""
+@dataclass
+class ParticipationExport:
+    """Every attendance record (present or not) of activities that were not cancelled, oldest activity
+    first. A row is three groups of cells that repeat a lot (the activity, the person, the organisation
+    in that year) plus two flags; writers that care about speed render each group once (exports.py)."""
+
+    records: list            # (activity_id, user_id, name, email, kind, neighbourhood, org_id, present, walk_in)
+    activities: dict         # activity_id -> (rank, local year, activity cells)
+    organisations: dict      # org_id -> (name, type label, partner_since, partner_until)
+    _organisation_cells: dict = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def organisation_cells(self, org_id: int | None, year: int) -> tuple:
+        """(name, type, partner in that year), computed once per organisation and year."""
+        key = (org_id, year)
+        cells = self._organisation_cells.get(key)
+        if cells is None:
+            if org_id is None or org_id not in self.organisations:
+                cells = ("", "", "")
+            else:
+                name, type_label, since, until = self.organisations[org_id]
+                partner = (since is not None and since <= date(year, 12, 31)
+                           and (until is None or until >= date(year, 1, 1)))
+                cells = (name, type_label, "ja" if partner else "nee")
+            self._organisation_cells[key] = cells
+        return cells
+
+    @staticmethod
+    def person_cells(line) -> tuple:
+        _, user_id, name, email, kind, hood, *_ = line
+        return (user_id, name or "", email or "", PERSON_KINDS.get(kind, kind or ""), hood or "")
+
+    def rows(self):
+        """The rows as flat tuples of PARTICIPATION_HEADER's columns."""
+        for line in self.records:
+            _, year, activity_cells = self.activities[line[0]]
+            yield (*activity_cells, *self.person_cells(line), *self.organisation_cells(line[6], year),
+                   bool(line[7]), bool(line[8]))
+
+
+def participation_export(filters: Filters, now: datetime | None = None) -> ParticipationExport:
+    """The person-level export; the person filters and an optional year (filters.year) apply."""
     now = now or utcnow()
     periods = _walk_periods(filters.year, now)
     # Activities and organisations are few: look them up once instead of joining them on every row.
@@ -859,8 +905,9 @@ def participation_rows(filters: Filters, now: datetime | None = None):
                                 Organisation.partner_since, Organisation.partner_until))}
 
     # The person filters of the statistics, on every attendance record (present or not). Cancelled
-    # activities and other years drop out below through the activity lookup, which is cheaper on large
-    # tables than joining activity on every row. Core execution: no ORM row machinery for 10^5 rows.
+    # activities and other years drop out through the activity lookup, which on large tables is cheaper
+    # than joining activity on every row. The rows are read from the DB-API cursor: at 10^5 rows the
+    # result-row machinery costs more than the query (booleans may come back as 0/1; bool() below).
     kind = func.coalesce(Attendance.participant_kind, User.kind)
     stmt = (select(Attendance.activity_id, Attendance.user_id, User.name, User.email, kind, User.neighbourhood,
                    Attendance.organisation_id, Attendance.present, Attendance.walk_in)
@@ -875,29 +922,13 @@ def participation_rows(filters: Filters, now: datetime | None = None):
         if filters.partner in (PARTNER_YES, PARTNER_OTHER):
             stmt = stmt.join(Activity, Activity.id == Attendance.activity_id)
         stmt = stmt.where(*organisation_conditions(filters, Attendance.organisation_id, Activity.starts_at, periods))
-    records = [r for r in db.session.connection().execute(stmt).all() if r[0] in activities]
+    result = db.session.connection().execute(stmt)
+    try:
+        records = [r for r in result.cursor.fetchall() if r[0] in activities]
+    finally:
+        result.close()
     records.sort(key=lambda r: activities[r[0]][0])  # stable: within an activity by person id
-
-    organisation_cells: dict[tuple, tuple] = {(None, year): ("", "", "") for year in range(1990, 2101)}
-
-    def organisation_for(org_id, year) -> tuple:
-        """(name, type, partner in that year) of an organisation, computed once per organisation and year."""
-        name, type_label, since, until = organisations[org_id]
-        is_partner = since is not None and since <= date(year, 12, 31) and (until is None or until >= date(year, 1, 1))
-        cells = organisation_cells[(org_id, year)] = (name, type_label, "ja" if is_partner else "nee")
-        return cells
-
-    kind_labels = dict(PERSON_KINDS)
-
-    def rows():
-        get_org = organisation_cells.get
-        for activity_id, user_id, name, email, person_kind, hood, org_id, present, walk_in in records:
-            _, year, activity_cells = activities[activity_id]
-            org = get_org((org_id, year)) or organisation_for(org_id, year)
-            yield (*activity_cells, user_id, name, email or "", kind_labels.get(person_kind, person_kind or ""),
-                   hood or "", *org, bool(present), bool(walk_in))
-
-    return len(records), rows()
+    return ParticipationExport(records, activities, organisations)
 
 
 # -- audit -----------------------------------------------------------------------------------------

@@ -109,10 +109,10 @@ def export_participations(fmt):
     if fmt not in PERSON_FORMATS:
         abort(404)
     filters, _ = _filters()
-    count, rows = services.participation_rows(filters)
+    export = services.participation_export(filters)
     if fmt == "xlsx":
-        content, mimetype = exports.participations_xlsx(rows), exports.XLSX_MIME
+        content, mimetype = exports.participations_xlsx(export), exports.XLSX_MIME
     else:
-        content, mimetype = exports.participations_csv(rows, fmt), exports.CSV_MIME
-    services.log_export(current_user, "deelnames_per_persoon", fmt, filters, rows=count)
+        content, mimetype = exports.participations_csv(export, fmt), exports.CSV_MIME
+    services.log_export(current_user, "deelnames_per_persoon", fmt, filters, rows=len(export))
     return _download(content, mimetype, _filename("deelnames", fmt))

@@ -235,6 +235,17 @@ class _Sheet:
     def append(self, values) -> None:
         self._write_row(values)
 
+    def cells_xml(self, values) -> str:
+        """The cell XML of ``values`` (for append_xml: callers that reuse groups of cells)."""
+        return "".join(_BOOL_CELLS[v] if type(v) is bool else self._cell(v) for v in values)
+
+    def append_xml(self, cells_xml: str) -> None:
+        """A row from cell XML made by cells_xml()."""
+        self.rows += 1
+        self._pending.append(f'<row r="{self.rows}">{cells_xml}</row>')
+        if len(self._pending) >= 1000:
+            self._flush()
+
     def _flush(self) -> None:
         if self._pending:
             self._handle.write("".join(self._pending).encode())
