@@ -91,7 +91,7 @@ def _init_extensions(app: Flask) -> None:
 # Feature packages, lowest first. Each may have views.py (a blueprint ``bp``) and cli.py (click groups
 # listed in ``COMMANDS``); models are loaded through wijkmakers.models.
 FEATURES = ("core", "auth", "people", "partners", "learning", "activities", "certificates", "network",
-            "reporting", "notifications", "home", "api", "demo")
+            "reporting", "notifications", "home", "api", "backup", "demo")
 
 
 def _feature_module(feature: str, name: str):
