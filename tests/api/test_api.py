@@ -170,3 +170,16 @@ def test_docs_page_is_public(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     assert "/api/v1/figures" in response.get_data(as_text=True)
+
+
+class TestRateLimit:
+    @pytest.fixture
+    def app_config(self):
+        return {"API_RATE_LIMIT": "3 per minute", "RATELIMIT_ENABLED": True}
+
+    def test_too_many_requests_get_a_json_429(self, client):
+        statuses = [client.get("/api/v1/agenda").status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        response = client.get("/api/v1/figures")
+        assert response.status_code == 429 and response.is_json
+        assert response.get_json()["error"]["status"] == 429

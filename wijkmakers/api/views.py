@@ -20,7 +20,9 @@ from .forms import RevokeForm, TokenForm
 bp = Blueprint("api", __name__)
 register_nav("api.tokens", "API-sleutels", (COORDINATOR,))
 
-API_LIMIT = "120 per minute"
+def _api_limit() -> str:
+    """Requests per client address to the JSON API (setting API_RATE_LIMIT)."""
+    return current_app.config.get("API_RATE_LIMIT", "120 per minute")
 
 
 def _json(payload, status: int = 200, cache: str = "no-store", cors: bool = False):
@@ -50,7 +52,7 @@ def docs():
 
 @bp.route("/api/v1/agenda")
 @public
-@limiter.limit(API_LIMIT, scope="api")
+@limiter.shared_limit(_api_limit, scope="api")
 def agenda():
     kind = (request.args.get("soort") or "").strip() or None
     if kind is not None and kind not in services.PUBLIC_KINDS:
@@ -72,7 +74,7 @@ def agenda():
 
 @bp.route("/api/v1/figures")
 @public  # no session needed: the bearer token below is the credential
-@limiter.limit(API_LIMIT, scope="api")
+@limiter.shared_limit(_api_limit, scope="api")
 def figures():
     token = services.authenticate(request.headers.get("Authorization"))
     if token is None:
