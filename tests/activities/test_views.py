@@ -238,3 +238,12 @@ def test_guide_marks_attendance_and_walk_in(client, make):
         AuditEvent.action.like("attendance.%"))) == 3
     bad = client.post(f"/agenda/{activity.id}/aanwezigheid", data={"name": "", "kind": "x"})
     assert bad.status_code == 200 and "Vul een naam in" in bad.get_data(as_text=True)
+
+
+def test_bad_mark_and_course_session_are_404(client, make, login_as):
+    login_as("organisator")
+    activity = make.activity()
+    assert client.post(f"/agenda/{activity.id}/aanwezigheid/1/misschien").status_code == 404
+    session = make.activity(kind="leergangbijeenkomst", title="Sessie 1")
+    assert client.get(f"/agenda/{session.id}").status_code == 404
+    assert "Sessie 1" not in client.get("/agenda").get_data(as_text=True)

@@ -298,9 +298,11 @@ def attendance(activity_id):
                            action=ActionForm())
 
 
-@bp.route("/agenda/<int:activity_id>/aanwezigheid/<int:user_id>/<any(aanwezig, afwezig):mark>",
+@bp.route("/agenda/<int:activity_id>/aanwezigheid/<int:user_id>/<mark>",
           methods=["POST"])
 def mark(activity_id, user_id, mark):
+    if mark not in ("aanwezig", "afwezig"):
+        abort(404)
     activity = _attendance_activity(activity_id)
     if not ActionForm().validate_on_submit():
         abort(400)
