@@ -24,6 +24,10 @@ from ..learning.models import (ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_
                                PROGRAMME_TRAINEESHIP, PROGRESS_STUDIED, Cohort, Enrolment, Module,
                                ModuleProgress, Phase, Placement, Programme, ProgrammeModule)
 from ..partners.models import Organisation
+from .certificates import load_demo_certificates
+from .learning import load_demo_learning
+from .network import load_demo_network
+from .partners import load_demo_partners
 
 DEMO_PASSWORD = "wijkmakers-demo"  # noqa: S105 - published in the README, demo only
 DEMO_DOMAIN = "wijkmakers.example"
@@ -458,8 +462,12 @@ def load_demo(content_dir: str, scale: int = 1, now: datetime | None = None) -> 
         builder = Builder(random.Random(2021 + copy), copy, modules, programmes, now)
         build_copy(builder, summary)
         db.session.flush()
-    summary.attendance = db.session.scalar(select(func.count()).select_from(Attendance))
     db.session.commit()
+    # Each feature's own demo rows, built on the academy above (copy 0 only).
+    for extra in (load_demo_learning, load_demo_partners, load_demo_certificates, load_demo_network):
+        extra(now)
+        db.session.commit()
+    summary.attendance = db.session.scalar(select(func.count()).select_from(Attendance))
     if db.engine.dialect.name == "sqlite":
         db.session.execute(text("ANALYZE"))
     return summary
