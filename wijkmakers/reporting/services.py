@@ -354,10 +354,6 @@ class Chart:
     description: str
 
     @property
-    def total(self) -> int:
-        return sum(sum(values) for _, values in self.series)
-
-    @property
     def table(self) -> list[tuple[str, list[int], int]]:
         """One line per x label: (label, the value of each series, their sum)."""
         lines = []

@@ -1,0 +1,52 @@
+"""The figure cache: repeated views are served from memory; new records show at once."""
+from datetime import datetime
+
+import pytest
+
+from wijkmakers.activities.models import KIND_WORKSHOP
+from wijkmakers.extensions import db
+from wijkmakers.reporting import services
+from wijkmakers.reporting.services import Filters
+
+from .conftest import attend
+
+
+@pytest.fixture
+def app_config():
+    return {"REPORTING_CACHE_SECONDS": 60}
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    services.clear_cache()
+    yield
+    services.clear_cache()
+
+
+def test_repeated_views_come_from_the_cache(app, academy, count_queries):
+    first = services.statistics(Filters())
+    with count_queries() as counter:
+        again = services.statistics(Filters())
+    assert again is first
+    assert counter.count == 1  # only the data fingerprint
+    assert services.statistics(Filters(count="deelnames")) is not first  # other filters, other entry
+
+
+def test_new_records_show_at_once(app, make, academy):
+    before = services.statistics(Filters()).row("workshops").total
+    workshop = make.activity(kind=KIND_WORKSHOP, title="Nieuw", starts_at=datetime(2024, 6, 1, 10, 0))
+    attend(workshop, academy.people["E"])
+    db.session.commit()
+    assert services.statistics(Filters()).row("workshops").total == before + 1
+
+
+def test_cancelling_an_activity_shows_at_once(app, academy):
+    before = services.statistics(Filters()).row("masterclasses").total
+    academy.activities["M1"].status = "geannuleerd"
+    db.session.commit()
+    assert services.statistics(Filters()).row("masterclasses").total == before - 2
+
+
+def test_the_cache_can_be_switched_off(app, academy):
+    app.config["REPORTING_CACHE_SECONDS"] = 0
+    assert services.statistics(Filters()) is not services.statistics(Filters())
