@@ -21,8 +21,9 @@ def test_agenda_is_public_and_shows_only_upcoming_public_activities(client, agen
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     body = response.get_json()
     titles = [item["title"] for item in body["items"]]
-    assert titles == ["Wijkwandeling Selwerd", "Masterclass gebiedsontwikkeling"]
-    assert body["total"] == 2 and body["limit"] == 50 and body["offset"] == 0
+    # as on the website's agenda: no course sessions, nothing cancelled or past
+    assert titles == ["Wijkwandeling Selwerd", "Partnerbijeenkomst", "Masterclass gebiedsontwikkeling"]
+    assert body["total"] == 3 and body["limit"] == 50 and body["offset"] == 0
     walk = body["items"][0]
     assert walk["kind"] == "wijkwandeling" and walk["neighbourhood"] == "Selwerd"
     assert walk["full"] is True and walk["seats_free"] == 0
@@ -36,12 +37,18 @@ def test_agenda_is_public_and_shows_only_upcoming_public_activities(client, agen
 def test_agenda_filters_and_paging(client, agenda):
     body = client.get("/api/v1/agenda?soort=masterclass").get_json()
     assert [i["title"] for i in body["items"]] == ["Masterclass gebiedsontwikkeling"]
-    body = client.get("/api/v1/agenda?limit=1&offset=1").get_json()
-    assert body["total"] == 2 and [i["title"] for i in body["items"]] == ["Masterclass gebiedsontwikkeling"]
+    body = client.get("/api/v1/agenda?limit=1&offset=2").get_json()
+    assert body["total"] == 3 and [i["title"] for i in body["items"]] == ["Masterclass gebiedsontwikkeling"]
+    body = client.get("/api/v1/agenda?wijk=Selwerd").get_json()
+    assert [i["title"] for i in body["items"]] == ["Wijkwandeling Selwerd"]
+    month = body["items"][0]["starts_at"][:7]
+    assert client.get(f"/api/v1/agenda?maand={month}").get_json()["total"] >= 1
+    assert client.get("/api/v1/agenda?maand=2000-01").get_json()["total"] == 0
+    assert body["items"][0]["url"].endswith(f"/{agenda['walk'].id}")
 
 
-@pytest.mark.parametrize("query", ["soort=leergangbijeenkomst", "soort=partnerbijeenkomst", "limit=0", "limit=201",
-                                   "limit=abc", "offset=-1"])
+@pytest.mark.parametrize("query", ["soort=leergangbijeenkomst", "soort=onbekend", "wijk=Atlantis", "maand=2026-13",
+                                   "maand=mei", "limit=0", "limit=201", "limit=abc", "offset=-1"])
 def test_agenda_rejects_bad_parameters_with_a_json_message(client, query):
     response = client.get(f"/api/v1/agenda?{query}")
     assert response.status_code == 400

@@ -48,12 +48,15 @@ def document(base_url: str) -> dict:
                 "get": {
                     "operationId": "agenda",
                     "summary": "Komende openbare activiteiten",
-                    "description": "Wandelingen, masterclasses, workshops, lezingen en themabijeenkomsten "
-                                   "die nog komen. Geen leergangbijeenkomsten, geen partnerbijeenkomsten, "
-                                   "geen persoonsgegevens.",
+                    "description": "Dezelfde activiteiten als de agenda op de website: wat nog komt of "
+                                   "nu bezig is, niet geannuleerd, zonder leergangbijeenkomsten. Geen "
+                                   "persoonsgegevens (geen begeleiders, sprekers of aanmeldingen).",
                     "security": [],
                     "parameters": [
                         _enum_param("soort", PUBLIC_KINDS, "Alleen deze soort activiteit."),
+                        _enum_param("wijk", NEIGHBOURHOODS, "Alleen activiteiten in deze wijk."),
+                        {"name": "maand", "in": "query", "required": False, "description": "Jaar-maand, zoals 2026-05.",
+                         "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}},
                         {"name": "limit", "in": "query", "required": False,
                          "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
                         {"name": "offset", "in": "query", "required": False,

@@ -5,7 +5,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from ..activities.models import ACTIVITY_KINDS, KIND_PARTNER_MEETING, KIND_SESSION, STATUS_PLANNED, Activity
+from ..activities.models import ACTIVITY_KINDS, KIND_SESSION, Activity
+from ..activities.services import agenda_query
 from ..auth.models import User
 from ..core.audit import record
 from ..core.permissions import COORDINATOR
@@ -18,7 +19,8 @@ VALIDITY_DAYS = {"90": 90, "365": 365}
 MAX_ACTIVE_TOKENS = 10
 # Writing "last used" on every request would turn reads into writes; once per few minutes is enough.
 LAST_USED_GRANULARITY = timedelta(minutes=5)
-PUBLIC_KINDS = tuple(k for k in ACTIVITY_KINDS if k not in (KIND_SESSION, KIND_PARTNER_MEETING))
+# The kinds on the public agenda of the website (activities.services.agenda_query): all but course sessions.
+PUBLIC_KINDS = tuple(k for k in ACTIVITY_KINDS if k != KIND_SESSION)
 
 
 class TokenError(ValueError):
@@ -93,15 +95,12 @@ def iso_local(value: datetime | None) -> str | None:
     return to_local(value).isoformat() if value is not None else None
 
 
-def public_agenda(kind: str | None = None, limit: int = 50, offset: int = 0, now: datetime | None = None):
-    """Upcoming public activities: not cancelled, no course sessions, no partner meetings.
-    Returns (total, activities)."""
-    now = now or utcnow()
-    conditions = [Activity.starts_at >= now, Activity.status == STATUS_PLANNED, Activity.cohort_id.is_(None),
-                  Activity.kind.in_((kind,) if kind else PUBLIC_KINDS)]
-    total = db.session.scalar(select(func.count(Activity.id)).where(*conditions)) or 0
-    activities = db.session.scalars(select(Activity).where(*conditions)
-                                    .order_by(Activity.starts_at, Activity.id).limit(limit).offset(offset)).all()
+def public_agenda(kind: str | None = None, neighbourhood: str | None = None, month: tuple[int, int] | None = None,
+                  limit: int = 50, offset: int = 0):
+    """The public agenda of the website (activities feature), one page of it: (total, activities)."""
+    stmt = agenda_query(kind=kind, neighbourhood=neighbourhood, month=month)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    activities = db.session.scalars(stmt.limit(limit).offset(offset)).all()
     return total, activities
 
 

@@ -8,6 +8,8 @@ from dataclasses import asdict
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..activities.services import parse_month
+from ..auth.models import NEIGHBOURHOODS
 from ..core.errors import render_error
 from ..core.permissions import COORDINATOR, public, roles_required
 from ..core.templating import register_nav
@@ -57,6 +59,14 @@ def agenda():
     kind = (request.args.get("soort") or "").strip() or None
     if kind is not None and kind not in services.PUBLIC_KINDS:
         return _bad_request(f"Onbekende soort '{kind[:40]}'. Kies uit: {', '.join(services.PUBLIC_KINDS)}.")
+    neighbourhood = (request.args.get("wijk") or "").strip() or None
+    if neighbourhood is not None and neighbourhood not in NEIGHBOURHOODS:
+        return _bad_request(f"Onbekende wijk '{neighbourhood[:40]}'. Kies uit: {', '.join(NEIGHBOURHOODS)}.")
+    month = None
+    if request.args.get("maand"):
+        month = parse_month(request.args["maand"].strip())
+        if month is None:
+            return _bad_request("Geef de maand als jaar-maand, bijvoorbeeld 2026-05.")
     try:
         limit = int(request.args.get("limit", "50"))
         offset = int(request.args.get("offset", "0"))
@@ -64,7 +74,7 @@ def agenda():
         return _bad_request("limit en offset moeten hele getallen zijn.")
     if not 1 <= limit <= 200 or offset < 0:
         return _bad_request("Gebruik een limit van 1 tot en met 200 en een offset van 0 of meer.")
-    total, activities = services.public_agenda(kind, limit, offset)
+    total, activities = services.public_agenda(kind, neighbourhood, month, limit, offset)
     has_detail = "activities.detail" in current_app.view_functions
     items = [services.agenda_item(a, url_for("activities.detail", activity_id=a.id, _external=True)
                                   if has_detail else None) for a in activities]
