@@ -30,11 +30,14 @@ run: $(VENV)/.runtime
 	$(FLASK) demo load-if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# Unit and HTTP tests in parallel; browser journeys (Chromium, one Playwright per process) after them.
+PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
 test: $(VENV)/.dev
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q $(PYTEST_ARGS)
+	$(PYTEST) -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
+	$(PYTEST) -m browser $(PYTEST_ARGS)
 
 test-pg: $(VENV)/.dev
-	bash .ci/with-postgres $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q $(PYTEST_ARGS)
+	bash .ci/with-postgres sh -c '$(PYTEST) -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS) && $(PYTEST) -m browser $(PYTEST_ARGS)'
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check wijkmakers tests benchmarks
