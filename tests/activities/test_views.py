@@ -247,3 +247,25 @@ def test_bad_mark_and_course_session_are_404(client, make, login_as):
     session = make.activity(kind="leergangbijeenkomst", title="Sessie 1")
     assert client.get(f"/agenda/{session.id}").status_code == 404
     assert "Sessie 1" not in client.get("/agenda").get_data(as_text=True)
+
+
+def test_agenda_and_registrations_pages_constant_queries(client, make, login_as, count_queries):
+    activity = make.activity()
+    for _ in range(2):
+        make.activity()
+        services.register(activity, make.user())
+    login_as("organisator")
+    client.get("/agenda")
+    with count_queries() as agenda_before:
+        client.get("/agenda")
+    with count_queries() as regs_before:
+        client.get(f"/activiteiten/{activity.id}/aanmeldingen")
+    for _ in range(4):
+        make.activity()
+        services.register(activity, make.user())
+    with count_queries() as agenda_after:
+        client.get("/agenda")
+    with count_queries() as regs_after:
+        client.get(f"/activiteiten/{activity.id}/aanmeldingen")
+    assert agenda_after.count == agenda_before.count
+    assert regs_after.count == regs_before.count
