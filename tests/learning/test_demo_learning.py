@@ -5,7 +5,6 @@ from sqlalchemy import select
 
 from wijkmakers.auth.models import User
 from wijkmakers.demo.data import load_demo
-from wijkmakers.demo.learning import load_demo_learning
 from wijkmakers.extensions import db
 from wijkmakers.learning import services
 from wijkmakers.learning.models import ENROLMENT_REQUESTED, Cohort, Enrolment, ModuleProgress
@@ -17,7 +16,6 @@ NOW = datetime(2026, 11, 23, 9, 0)
 
 def test_demo_learning(app, client):
     load_demo(app.config["CONTENT_DIR"], now=NOW)
-    load_demo_learning(NOW)
     db.session.commit()
     assert db.session.scalar(select(ModuleProgress.id).where(ModuleProgress.action_plan != "",
                                                              ModuleProgress.action_plan_at.is_(None))) is None

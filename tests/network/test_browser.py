@@ -16,7 +16,6 @@ from werkzeug.serving import make_server
 from wijkmakers import PROJECT_ROOT, create_app
 from wijkmakers.core.timeutil import utcnow
 from wijkmakers.demo.data import load_demo
-from wijkmakers.demo.network import load_demo_network
 from wijkmakers.extensions import db
 
 from ..browser.conftest import CHROMIUM
@@ -34,7 +33,6 @@ def network_server(tmp_path_factory):
         db.create_all()
         now = utcnow()
         load_demo(app.config["CONTENT_DIR"], now=now)
-        load_demo_network(now)
         db.session.commit()
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
