@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 01:00:42.012723
+Create Date: 2026-11-23 02:49:59.013746
 
 """
 from alembic import op
@@ -57,13 +57,17 @@ def upgrade():
     sa.Column('sent_at', sa.DateTime(), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
+    sa.Column('last_attempt_at', sa.DateTime(), nullable=True),
     sa.Column('last_error', sa.String(length=500), nullable=True),
+    sa.Column('failed_at', sa.DateTime(), nullable=True),
     sa.Column('claimed_by', sa.String(length=80), nullable=True),
     sa.Column('claimed_until', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message'))
     )
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbox_message_created_at'), ['created_at'], unique=False)
+        batch_op.create_index('ix_outbox_message_due', ['sent_at', 'failed_at', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_message_failed_at'), ['failed_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_message_sent_at'), ['sent_at'], unique=False)
 
     op.create_table('programme',
@@ -152,6 +156,23 @@ def upgrade():
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_activity_series_created_by_id_user'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_activity_series'))
     )
+    op.create_table('api_token',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('prefix', sa.String(length=16), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=True),
+    sa.Column('last_used_at', sa.DateTime(), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_api_token_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_token')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_api_token_token_hash'))
+    )
+    with op.batch_alter_table('api_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_api_token_user_id'), ['user_id'], unique=False)
+
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
@@ -182,6 +203,25 @@ def upgrade():
     )
     with op.batch_alter_table('auth_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_auth_token_user_id'), ['user_id'], unique=False)
+
+    op.create_table('certificate_batch',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cohort_id', sa.Integer(), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('done', sa.Integer(), nullable=False),
+    sa.Column('claimed_until', sa.DateTime(), nullable=True),
+    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.Column('error', sa.String(length=300), nullable=True),
+    sa.ForeignKeyConstraint(['cohort_id'], ['cohort.id'], name=op.f('fk_certificate_batch_cohort_id_cohort'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['user.id'], name=op.f('fk_certificate_batch_requested_by_id_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_certificate_batch'))
+    )
+    with op.batch_alter_table('certificate_batch', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_certificate_batch_cohort_id'), ['cohort_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_batch_created_at'), ['created_at'], unique=False)
 
     op.create_table('enrolment',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -234,6 +274,46 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_module_progress_module_id'), ['module_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_module_progress_user_id'), ['user_id'], unique=False)
 
+    op.create_table('network_block',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('blocker_id', sa.Integer(), nullable=False),
+    sa.Column('blocked_id', sa.Integer(), nullable=False),
+    sa.Column('blocked_name', sa.String(length=120), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['blocked_id'], ['user.id'], name=op.f('fk_network_block_blocked_id_user'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['blocker_id'], ['user.id'], name=op.f('fk_network_block_blocker_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_network_block')),
+    sa.UniqueConstraint('blocker_id', 'blocked_id', name=op.f('uq_network_block_blocker_id_blocked_id'))
+    )
+    with op.batch_alter_table('network_block', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_network_block_blocked_id'), ['blocked_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_network_block_blocker_id'), ['blocker_id'], unique=False)
+
+    op.create_table('network_profile',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('opted_in', sa.Boolean(), nullable=False),
+    sa.Column('opted_in_at', sa.DateTime(), nullable=True),
+    sa.Column('withdrawn_at', sa.DateTime(), nullable=True),
+    sa.Column('display_name', sa.String(length=120), nullable=False),
+    sa.Column('show_organisation', sa.Boolean(), nullable=False),
+    sa.Column('show_kind', sa.Boolean(), nullable=False),
+    sa.Column('show_participation', sa.Boolean(), nullable=False),
+    sa.Column('neighbourhood', sa.String(length=60), nullable=True),
+    sa.Column('tags', sa.String(length=300), nullable=False),
+    sa.Column('working_on', sa.String(length=300), nullable=False),
+    sa.Column('introduction', sa.Text(), nullable=False),
+    sa.Column('accepts_contact', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_network_profile_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_network_profile')),
+    sa.UniqueConstraint('user_id', name=op.f('uq_network_profile_user_id'))
+    )
+    with op.batch_alter_table('network_profile', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_network_profile_neighbourhood'), ['neighbourhood'], unique=False)
+        batch_op.create_index(batch_op.f('ix_network_profile_opted_in'), ['opted_in'], unique=False)
+
     op.create_table('programme_module',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('programme_id', sa.Integer(), nullable=False),
@@ -248,6 +328,28 @@ def upgrade():
     )
     with op.batch_alter_table('programme_module', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_programme_module_module_id'), ['module_id'], unique=False)
+
+    op.create_table('staff_import',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('default_target', sa.String(length=20), nullable=True),
+    sa.Column('rows', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('committed_at', sa.DateTime(), nullable=True),
+    sa.Column('committed_count', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_staff_import_created_by_id_user'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_staff_import_organisation_id_organisation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_import')),
+    sa.UniqueConstraint('token', name=op.f('uq_staff_import_token'))
+    )
+    with op.batch_alter_table('staff_import', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_staff_import_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_staff_import_created_by_id'), ['created_by_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_staff_import_organisation_id'), ['organisation_id'], unique=False)
 
     op.create_table('user_role',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -300,6 +402,41 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_activity_neighbourhood'), ['neighbourhood'], unique=False)
         batch_op.create_index(batch_op.f('ix_activity_starts_at'), ['starts_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_activity_status'), ['status'], unique=False)
+
+    op.create_table('network_initiative',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('progress_id', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=160), nullable=False),
+    sa.Column('neighbourhood', sa.String(length=60), nullable=True),
+    sa.Column('theme', sa.String(length=80), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_network_initiative_author_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['progress_id'], ['module_progress.id'], name=op.f('fk_network_initiative_progress_id_module_progress'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_network_initiative')),
+    sa.UniqueConstraint('progress_id', name=op.f('uq_network_initiative_progress_id'))
+    )
+    with op.batch_alter_table('network_initiative', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_network_initiative_author_id'), ['author_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_network_initiative_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_network_initiative_neighbourhood'), ['neighbourhood'], unique=False)
+        batch_op.create_index(batch_op.f('ix_network_initiative_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_network_initiative_theme'), ['theme'], unique=False)
+
+    op.create_table('network_profile_theme',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('profile_id', sa.Integer(), nullable=False),
+    sa.Column('theme', sa.String(length=80), nullable=False),
+    sa.ForeignKeyConstraint(['profile_id'], ['network_profile.id'], name=op.f('fk_network_profile_theme_profile_id_network_profile'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_network_profile_theme')),
+    sa.UniqueConstraint('profile_id', 'theme', name=op.f('uq_network_profile_theme_profile_id_theme'))
+    )
+    with op.batch_alter_table('network_profile_theme', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_network_profile_theme_profile_id'), ['profile_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_network_profile_theme_theme'), ['theme'], unique=False)
 
     op.create_table('placement',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -367,6 +504,7 @@ def upgrade():
     sa.Column('code', sa.String(length=40), nullable=False),
     sa.Column('issued_at', sa.DateTime(), nullable=False),
     sa.Column('issued_by_id', sa.Integer(), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=True),
     sa.Column('revoked_at', sa.DateTime(), nullable=True),
     sa.Column('revoked_reason', sa.String(length=300), nullable=True),
     sa.Column('revoked_by_id', sa.Integer(), nullable=True),
@@ -376,7 +514,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['revoked_by_id'], ['user.id'], name=op.f('fk_certificate_revoked_by_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_certificate_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_certificate')),
-    sa.UniqueConstraint('code', name=op.f('uq_certificate_code'))
+    sa.UniqueConstraint('activity_id', 'user_id', 'active', name='one_valid_per_activity'),
+    sa.UniqueConstraint('code', name=op.f('uq_certificate_code')),
+    sa.UniqueConstraint('enrolment_id', 'active', name='one_valid_per_enrolment')
     )
     with op.batch_alter_table('certificate', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_certificate_activity_id'), ['activity_id'], unique=False)
@@ -398,6 +538,58 @@ def upgrade():
     )
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_feedback_activity_id'), ['activity_id'], unique=False)
+
+    op.create_table('network_contact_request',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('sender_id', sa.Integer(), nullable=True),
+    sa.Column('recipient_id', sa.Integer(), nullable=True),
+    sa.Column('initiative_id', sa.Integer(), nullable=True),
+    sa.Column('sender_name', sa.String(length=120), nullable=False),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('reply', sa.Text(), nullable=False),
+    sa.Column('answered_at', sa.DateTime(), nullable=True),
+    sa.Column('declined_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['initiative_id'], ['network_initiative.id'], name=op.f('fk_network_contact_request_initiative_id_network_initiative'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['recipient_id'], ['user.id'], name=op.f('fk_network_contact_request_recipient_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['sender_id'], ['user.id'], name=op.f('fk_network_contact_request_sender_id_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_network_contact_request'))
+    )
+    with op.batch_alter_table('network_contact_request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_network_contact_request_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_network_contact_request_initiative_id'), ['initiative_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_network_contact_request_recipient_id'), ['recipient_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_network_contact_request_sender_id'), ['sender_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_network_contact_request_status'), ['status'], unique=False)
+
+    op.create_table('network_initiative_follower',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('initiative_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['initiative_id'], ['network_initiative.id'], name=op.f('fk_network_initiative_follower_initiative_id_network_initiative'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_network_initiative_follower_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_network_initiative_follower')),
+    sa.UniqueConstraint('initiative_id', 'user_id', name=op.f('uq_network_initiative_follower_initiative_id_user_id'))
+    )
+    with op.batch_alter_table('network_initiative_follower', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_network_initiative_follower_initiative_id'), ['initiative_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_network_initiative_follower_user_id'), ['user_id'], unique=False)
+
+    op.create_table('network_initiative_update',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('initiative_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['initiative_id'], ['network_initiative.id'], name=op.f('fk_network_initiative_update_initiative_id_network_initiative'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_network_initiative_update'))
+    )
+    with op.batch_alter_table('network_initiative_update', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_network_initiative_update_initiative_id'), ['initiative_id'], unique=False)
 
     op.create_table('registration',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -439,11 +631,58 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_registration_event_activity_id'), ['activity_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_registration_event_user_id'), ['user_id'], unique=False)
 
+    op.create_table('certificate_batch_file',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('batch_id', sa.Integer(), nullable=False),
+    sa.Column('certificate_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=True),
+    sa.ForeignKeyConstraint(['batch_id'], ['certificate_batch.id'], name=op.f('fk_certificate_batch_file_batch_id_certificate_batch'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['certificate_id'], ['certificate.id'], name=op.f('fk_certificate_batch_file_certificate_id_certificate'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_certificate_batch_file')),
+    sa.UniqueConstraint('batch_id', 'certificate_id', name=op.f('uq_certificate_batch_file_batch_id_certificate_id'))
+    )
+    with op.batch_alter_table('certificate_batch_file', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_certificate_batch_file_batch_id'), ['batch_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_batch_file_certificate_id'), ['certificate_id'], unique=False)
+
+    op.create_table('network_abuse_report',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('reporter_id', sa.Integer(), nullable=True),
+    sa.Column('reported_id', sa.Integer(), nullable=True),
+    sa.Column('request_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('handled_at', sa.DateTime(), nullable=True),
+    sa.Column('handled_by_id', sa.Integer(), nullable=True),
+    sa.Column('handled_note', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['handled_by_id'], ['user.id'], name=op.f('fk_network_abuse_report_handled_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['reported_id'], ['user.id'], name=op.f('fk_network_abuse_report_reported_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['reporter_id'], ['user.id'], name=op.f('fk_network_abuse_report_reporter_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['request_id'], ['network_contact_request.id'], name=op.f('fk_network_abuse_report_request_id_network_contact_request'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_network_abuse_report'))
+    )
+    with op.batch_alter_table('network_abuse_report', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_network_abuse_report_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_network_abuse_report_reported_id'), ['reported_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_network_abuse_report_reporter_id'), ['reporter_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('network_abuse_report', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_network_abuse_report_reporter_id'))
+        batch_op.drop_index(batch_op.f('ix_network_abuse_report_reported_id'))
+        batch_op.drop_index(batch_op.f('ix_network_abuse_report_created_at'))
+
+    op.drop_table('network_abuse_report')
+    with op.batch_alter_table('certificate_batch_file', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_certificate_batch_file_certificate_id'))
+        batch_op.drop_index(batch_op.f('ix_certificate_batch_file_batch_id'))
+
+    op.drop_table('certificate_batch_file')
     with op.batch_alter_table('registration_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_registration_event_user_id'))
         batch_op.drop_index(batch_op.f('ix_registration_event_activity_id'))
@@ -455,6 +694,23 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_registration_activity_id'))
 
     op.drop_table('registration')
+    with op.batch_alter_table('network_initiative_update', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_network_initiative_update_initiative_id'))
+
+    op.drop_table('network_initiative_update')
+    with op.batch_alter_table('network_initiative_follower', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_network_initiative_follower_user_id'))
+        batch_op.drop_index(batch_op.f('ix_network_initiative_follower_initiative_id'))
+
+    op.drop_table('network_initiative_follower')
+    with op.batch_alter_table('network_contact_request', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_network_contact_request_status'))
+        batch_op.drop_index(batch_op.f('ix_network_contact_request_sender_id'))
+        batch_op.drop_index(batch_op.f('ix_network_contact_request_recipient_id'))
+        batch_op.drop_index(batch_op.f('ix_network_contact_request_initiative_id'))
+        batch_op.drop_index(batch_op.f('ix_network_contact_request_created_at'))
+
+    op.drop_table('network_contact_request')
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_feedback_activity_id'))
 
@@ -480,6 +736,19 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_placement_mentor_id'))
 
     op.drop_table('placement')
+    with op.batch_alter_table('network_profile_theme', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_network_profile_theme_theme'))
+        batch_op.drop_index(batch_op.f('ix_network_profile_theme_profile_id'))
+
+    op.drop_table('network_profile_theme')
+    with op.batch_alter_table('network_initiative', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_network_initiative_theme'))
+        batch_op.drop_index(batch_op.f('ix_network_initiative_status'))
+        batch_op.drop_index(batch_op.f('ix_network_initiative_neighbourhood'))
+        batch_op.drop_index(batch_op.f('ix_network_initiative_created_at'))
+        batch_op.drop_index(batch_op.f('ix_network_initiative_author_id'))
+
+    op.drop_table('network_initiative')
     with op.batch_alter_table('activity', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_activity_status'))
         batch_op.drop_index(batch_op.f('ix_activity_starts_at'))
@@ -492,10 +761,26 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_user_role_user_id'))
 
     op.drop_table('user_role')
+    with op.batch_alter_table('staff_import', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_staff_import_organisation_id'))
+        batch_op.drop_index(batch_op.f('ix_staff_import_created_by_id'))
+        batch_op.drop_index(batch_op.f('ix_staff_import_created_at'))
+
+    op.drop_table('staff_import')
     with op.batch_alter_table('programme_module', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_programme_module_module_id'))
 
     op.drop_table('programme_module')
+    with op.batch_alter_table('network_profile', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_network_profile_opted_in'))
+        batch_op.drop_index(batch_op.f('ix_network_profile_neighbourhood'))
+
+    op.drop_table('network_profile')
+    with op.batch_alter_table('network_block', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_network_block_blocker_id'))
+        batch_op.drop_index(batch_op.f('ix_network_block_blocked_id'))
+
+    op.drop_table('network_block')
     with op.batch_alter_table('module_progress', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_module_progress_user_id'))
         batch_op.drop_index(batch_op.f('ix_module_progress_module_id'))
@@ -508,6 +793,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_enrolment_cohort_id'))
 
     op.drop_table('enrolment')
+    with op.batch_alter_table('certificate_batch', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_certificate_batch_created_at'))
+        batch_op.drop_index(batch_op.f('ix_certificate_batch_cohort_id'))
+
+    op.drop_table('certificate_batch')
     with op.batch_alter_table('auth_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_auth_token_user_id'))
 
@@ -518,6 +808,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_event_action'))
 
     op.drop_table('audit_event')
+    with op.batch_alter_table('api_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_api_token_user_id'))
+
+    op.drop_table('api_token')
     op.drop_table('activity_series')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_organisation_id'))
@@ -535,6 +829,8 @@ def downgrade():
     op.drop_table('programme')
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_message_sent_at'))
+        batch_op.drop_index(batch_op.f('ix_outbox_message_failed_at'))
+        batch_op.drop_index('ix_outbox_message_due')
         batch_op.drop_index(batch_op.f('ix_outbox_message_created_at'))
 
     op.drop_table('outbox_message')
