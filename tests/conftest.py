@@ -154,6 +154,15 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PHONE = {"width": 390, "height": 844}
 
 
+_LIVE: dict = {}
+
+
+@pytest.fixture(scope="session")
+def live_app(live_server):
+    """The app behind live_server, for reading its database in a journey's checks."""
+    return _LIVE["app"]
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     if not os.path.exists(CHROMIUM):
@@ -167,6 +176,7 @@ def live_server(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
     app.config["BASE_URL"] = base
+    _LIVE["app"] = app
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield base

@@ -7,13 +7,15 @@ from .conftest import log_in
 # (who, path) pairs; who None = anonymous visitor. Paths that a feature does not (yet) serve are skipped.
 PAGES = {
     None: ["/", "/inloggen", "/wachtwoord-vergeten", "/toegankelijkheid", "/agenda", "/privacy"],
-    "deelnemer": ["/", "/leren", "/leren/actieplannen", "/certificaten", "/netwerk", "/initiatieven",
-                  "/mijn-aanmeldingen"],
-    "begeleider": ["/"],
-    "organisator": ["/", "/activiteiten", "/leergangen"],
-    "partner": ["/", "/mijn-organisatie", "/mijn-organisatie/import"],
-    "coordinator": ["/", "/cijfers", "/partners"],
-    "beheerder": ["/", "/beheer/gebruikers"],
+    "deelnemer": ["/", "/leren", "/leren/actieplannen", "/certificaten", "/netwerk", "/netwerk/initiatieven",
+                  "/mijn-aanmeldingen", "/mijn-gegevens", "/mijn-gegevens/overzicht"],
+    "begeleider": ["/", "/agenda"],
+    "organisator": ["/", "/activiteiten", "/activiteiten/nieuw", "/activiteiten/reeks", "/leergangen",
+                    "/certificaten/beheer", "/netwerk/cijfers"],
+    "partner": ["/", "/mijn-organisatie", "/mijn-organisatie/import", "/mijn-organisatie/aanmelden"],
+    "coordinator": ["/", "/cijfers", "/cijfers/wandelingen", "/partners", "/beheer/privacyverzoeken",
+                    "/api-sleutels"],
+    "beheerder": ["/", "/beheer/gebruikers", "/beheer/verzendlijst", "/beheer/auditlog"],
 }
 CASES = [(who, path) for who, paths in PAGES.items() for path in paths]
 
