@@ -137,15 +137,14 @@ def participations_csv(export: ParticipationExport, fmt: str) -> bytes:
     organisation_text: dict = {}
     lines = ["\ufeff" + render(PARTICIPATION_HEADER)]
     activities = export.activities
-    for line in export.records:
-        activity_id, user_id, _, _, kind, _, org_id, present, walk_in = line
+    for activity_id, user_id, kind, org_id, present, walk_in in export.records:
         _, year, activity_cells = activities[activity_id]
         a = activity_text.get(activity_id)
         if a is None:
             a = activity_text[activity_id] = render(activity_cells)
         p = person_text.get((user_id, kind))
         if p is None:
-            p = person_text[(user_id, kind)] = render(export.person_cells(line))
+            p = person_text[(user_id, kind)] = render(export.person_cells(user_id, kind))
         o = organisation_text.get((org_id, year))
         if o is None:
             o = organisation_text[(org_id, year)] = render(export.organisation_cells(org_id, year))
@@ -165,15 +164,14 @@ def participations_xlsx(export: ParticipationExport) -> bytes:
         person_xml: dict = {}
         organisation_xml: dict = {}
         activities = export.activities
-        for line in export.records:
-            activity_id, user_id, _, _, kind, _, org_id, present, walk_in = line
+        for activity_id, user_id, kind, org_id, present, walk_in in export.records:
             _, year, activity_cells = activities[activity_id]
             a = activity_xml.get(activity_id)
             if a is None:
                 a = activity_xml[activity_id] = render(activity_cells)
             p = person_xml.get((user_id, kind))
             if p is None:
-                p = person_xml[(user_id, kind)] = render(export.person_cells(line))
+                p = person_xml[(user_id, kind)] = render(export.person_cells(user_id, kind))
             o = organisation_xml.get((org_id, year))
             if o is None:
                 o = organisation_xml[(org_id, year)] = render(export.organisation_cells(org_id, year))

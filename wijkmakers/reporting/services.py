@@ -842,8 +842,9 @@ class ParticipationExport:
     first. A row is three groups of cells that repeat a lot (the activity, the person, the organisation
     in that year) plus two flags; writers that care about speed render each group once (exports.py)."""
 
-    records: list            # (activity_id, user_id, name, email, kind, neighbourhood, org_id, present, walk_in)
+    records: list            # (activity_id, user_id, kind at the time or None, org_id, present, walk_in)
     activities: dict         # activity_id -> (rank, local year, activity cells)
+    users: dict              # user_id -> (name, email, current kind, neighbourhood)
     organisations: dict      # org_id -> (name, type label, partner_since, partner_until)
     _organisation_cells: dict = field(default_factory=dict)
 
@@ -865,24 +866,25 @@ class ParticipationExport:
             self._organisation_cells[key] = cells
         return cells
 
-    @staticmethod
-    def person_cells(line) -> tuple:
-        _, user_id, name, email, kind, hood, *_ = line
+    def person_cells(self, user_id: int, kind: str | None) -> tuple:
+        """(id, name, e-mail, resident/professional at the time, neighbourhood)."""
+        name, email, current_kind, hood = self.users.get(user_id, ("", "", None, ""))
+        kind = kind or current_kind
         return (user_id, name or "", email or "", PERSON_KINDS.get(kind, kind or ""), hood or "")
 
     def rows(self):
         """The rows as flat tuples of PARTICIPATION_HEADER's columns."""
-        for line in self.records:
-            _, year, activity_cells = self.activities[line[0]]
-            yield (*activity_cells, *self.person_cells(line), *self.organisation_cells(line[6], year),
-                   bool(line[7]), bool(line[8]))
+        for activity_id, user_id, kind, org_id, present, walk_in in self.records:
+            _, year, activity_cells = self.activities[activity_id]
+            yield (*activity_cells, *self.person_cells(user_id, kind), *self.organisation_cells(org_id, year),
+                   bool(present), bool(walk_in))
 
 
 def participation_export(filters: Filters, now: datetime | None = None) -> ParticipationExport:
     """The person-level export; the person filters and an optional year (filters.year) apply."""
     now = now or utcnow()
     periods = _walk_periods(filters.year, now)
-    # Activities and organisations are few: look them up once instead of joining them on every row.
+    # Activities, people and organisations are looked up once instead of joined on every row.
     activities = {}
     for a_id, starts_at, kind, title, theme, hood, cohort, programme in db.session.execute(
             select(Activity.id, Activity.starts_at, Activity.kind, Activity.title, Activity.theme,
@@ -901,18 +903,17 @@ def participation_export(filters: Filters, now: datetime | None = None) -> Parti
                                 Organisation.partner_since, Organisation.partner_until))}
 
     # The person filters of the statistics, on every attendance record (present or not). Cancelled
-    # activities and other years drop out through the activity lookup, which on large tables is cheaper
-    # than joining activity on every row. The rows are read from the DB-API cursor: at 10^5 rows the
-    # result-row machinery costs more than the query (booleans may come back as 0/1; bool() below).
-    kind = func.coalesce(Attendance.participant_kind, User.kind)
-    stmt = (select(Attendance.activity_id, Attendance.user_id, User.name, User.email, kind, User.neighbourhood,
+    # activities and other years drop out through the activity lookup. The rows are read from the
+    # DB-API cursor: at 10^5 rows the result-row machinery costs more than the query (booleans may come
+    # back as 0/1, hence bool() where they are written).
+    stmt = (select(Attendance.activity_id, Attendance.user_id, Attendance.participant_kind,
                    Attendance.organisation_id, Attendance.present, Attendance.walk_in)
-            .select_from(Attendance).join(User, User.id == Attendance.user_id)
             .order_by(Attendance.activity_id, Attendance.user_id))
     if filters.neighbourhood:
-        stmt = stmt.where(User.neighbourhood == filters.neighbourhood)
+        stmt = stmt.where(Attendance.user_id.in_(select(User.id).where(User.neighbourhood == filters.neighbourhood)))
     if filters.participant_kind:
-        stmt = stmt.where(kind == filters.participant_kind)
+        current = select(User.kind).where(User.id == Attendance.user_id).scalar_subquery()
+        stmt = stmt.where(func.coalesce(Attendance.participant_kind, current) == filters.participant_kind)
     if filters.organisation_type or filters.partner:
         stmt = stmt.outerjoin(Organisation, Organisation.id == Attendance.organisation_id)
         if filters.partner in (PARTNER_YES, PARTNER_OTHER):
@@ -924,7 +925,10 @@ def participation_export(filters: Filters, now: datetime | None = None) -> Parti
     finally:
         result.close()
     records.sort(key=lambda r: activities[r[0]][0])  # stable: within an activity by person id
-    return ParticipationExport(records, activities, organisations)
+    people = {r[1] for r in records}
+    users = {u_id: (name, email, kind, hood) for u_id, name, email, kind, hood in db.session.execute(
+        select(User.id, User.name, User.email, User.kind, User.neighbourhood)) if u_id in people}
+    return ParticipationExport(records, activities, users, organisations)
 
 
 # -- audit -----------------------------------------------------------------------------------------
