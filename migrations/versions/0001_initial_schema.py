@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 02:49:59.013746
+Create Date: 2026-11-23 03:07:23.079536
 
 """
 from alembic import op

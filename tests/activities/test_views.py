@@ -7,7 +7,6 @@ from tests.conftest import login
 from wijkmakers.activities import services
 from wijkmakers.activities.models import (REG_CONFIRMED, REG_WAITLISTED, STATUS_CANCELLED, Activity, ActivityGuide,
                                           Attendance, Registration, RegistrationEvent)
-from wijkmakers.auth.models import User
 from wijkmakers.core.audit import AuditEvent
 from wijkmakers.core.timeutil import to_local, utcnow
 from wijkmakers.extensions import db

@@ -14,7 +14,7 @@ from ..extensions import db
 from . import services
 from .forms import ActionForm, ActivityForm, AddPersonForm, CancelActivityForm, SeriesForm, WalkInForm
 from .ics import activity_ics
-from .models import ACTIVITY_KINDS, KIND_SESSION, KIND_WALK, REG_CONFIRMED, REG_LABELS, Activity, Registration
+from .models import ACTIVITY_KINDS, KIND_SESSION, REG_CONFIRMED, REG_LABELS, Activity, Registration
 
 bp = Blueprint("activities", __name__)
 

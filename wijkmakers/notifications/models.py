@@ -1,7 +1,7 @@
 """The outbox: mail is written here inside the business transaction and sent later by a command."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.timeutil import utcnow
@@ -20,7 +20,11 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # Set when the sender gave up (too many attempts or a permanent refusal). The row is kept so a
+    # beheerder can see it and send it again; it is never deleted unsent by the sender.
+    failed_at: Mapped[datetime | None] = mapped_column(index=True)
     # Who is sending it right now (two senders never send one message twice).
     claimed_by: Mapped[str | None] = mapped_column(String(80))
     claimed_until: Mapped[datetime | None]
@@ -28,6 +32,17 @@ class OutboxMessage(db.Model):
     attachments: Mapped[list["OutboxAttachment"]] = relationship(
         back_populates="message", cascade="all, delete-orphan", lazy="selectin"
     )
+
+    # The sender's question, "what is due?", reads only unsent rows through this index.
+    __table_args__ = (Index("ix_outbox_message_due", "sent_at", "failed_at", "next_attempt_at"),)
+
+    @property
+    def status(self) -> str:
+        if self.sent_at is not None:
+            return "sent"
+        if self.failed_at is not None:
+            return "failed"
+        return "pending"
 
 
 class OutboxAttachment(db.Model):

@@ -1,8 +1,23 @@
-"""Putting mail in the outbox. Delivery lives in notifications.sender."""
+"""The outbox: services put mail in it inside their own transaction; `flask outbox send` delivers it
+(see notifications.sender). Here also the beheerder's overview and the retry of failed messages."""
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from sqlalchemy import case, delete, func, select, update
+from sqlalchemy.orm import lazyload
+
+from ..core.audit import record
+from ..core.timeutil import utcnow
 from ..extensions import db
 from .models import OutboxAttachment, OutboxMessage
+
+
+class OutboxError(Exception):
+    """A request about the outbox that cannot be done; the message is Dutch and shown as is."""
+
+
+class NotFound(OutboxError):
+    pass
 
 
 @dataclass
@@ -27,3 +42,82 @@ def queue_mail(recipient: str | None, subject: str, body: str,
     ]
     db.session.add(message)
     return message
+
+
+# -- the beheerder's overview -----------------------------------------------------------------------
+
+_UNSENT = OutboxMessage.sent_at.is_(None)
+_PENDING = _UNSENT & OutboxMessage.failed_at.is_(None)
+_FAILED = _UNSENT & OutboxMessage.failed_at.is_not(None)
+
+
+@dataclass
+class OutboxCounts:
+    pending: int
+    retrying: int  # pending, with at least one failed attempt behind it
+    sent: int
+    failed: int
+    oldest_pending: datetime | None
+
+
+def outbox_counts() -> OutboxCounts:
+    """All counts in one aggregate query."""
+    row = db.session.execute(select(
+        func.count(case((_PENDING, 1))),
+        func.count(case((_PENDING & (OutboxMessage.attempts > 0), 1))),
+        func.count(case((OutboxMessage.sent_at.is_not(None), 1))),
+        func.count(case((_FAILED, 1))),
+        func.min(case((_PENDING, OutboxMessage.created_at))),
+    )).one()
+    return OutboxCounts(pending=row[0], retrying=row[1], sent=row[2], failed=row[3], oldest_pending=row[4])
+
+
+def recent_problems(limit: int = 20) -> list[OutboxMessage]:
+    """Unsent messages that went wrong at least once, the most recent attempt first."""
+    return list(db.session.scalars(
+        select(OutboxMessage).options(lazyload(OutboxMessage.attachments))
+        .where(_UNSENT, OutboxMessage.last_error.is_not(None))
+        .order_by(OutboxMessage.last_attempt_at.desc(), OutboxMessage.id.desc()).limit(limit)))
+
+
+# -- sending again ----------------------------------------------------------------------------------
+
+def retry_message(message_id: int, actor_id: int | None) -> OutboxMessage:
+    """Put one unsent message back in line with a fresh set of attempts, to go out on the next run."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        raise NotFound("Dit bericht bestaat niet.")
+    if message.sent_at is not None:
+        raise OutboxError("Dit bericht is al verstuurd; het wordt niet nog een keer verzonden.")
+    message.failed_at = None
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+    record(actor_id, "outbox.retry", "outbox_message", message.id)
+    db.session.commit()
+    return message
+
+
+def retry_failed(actor_id: int | None) -> int:
+    """Put every failed message back in line; returns how many."""
+    count = db.session.execute(
+        update(OutboxMessage).where(_FAILED)
+        .values(failed_at=None, attempts=0, next_attempt_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
+    if count:
+        record(actor_id, "outbox.retry_failed", "outbox_message", None, count=count)
+    db.session.commit()
+    return count
+
+
+def purge_sent(older_than_days: int) -> int:
+    """Delete messages that were sent more than ``older_than_days`` days ago (never an unsent one)."""
+    if older_than_days < 1:
+        raise OutboxError("Geef een aantal dagen van 1 of meer.")
+    old = select(OutboxMessage.id).where(OutboxMessage.sent_at.is_not(None),
+                                         OutboxMessage.sent_at < utcnow() - timedelta(days=older_than_days))
+    db.session.execute(delete(OutboxAttachment).where(OutboxAttachment.message_id.in_(old))
+                       .execution_options(synchronize_session=False))
+    count = db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(old))
+                               .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    return count

@@ -19,13 +19,15 @@ class ProfileForm(FlaskForm):
     job_title = StringField("Functie", filters=[strip], validators=[Optional(), Length(max=120)],
                             description="Alleen als je als professional meedoet.")
     phone = StringField("Telefoonnummer", filters=[strip],
-                        validators=[Optional(), Regexp(r"^[0-9 +()-]{6,20}$",
-                                                       message="Vul een telefoonnummer in met alleen cijfers, spaties, + of -.")],
+                        validators=[Optional(), Regexp(
+                            r"^[0-9 +()-]{6,20}$",
+                            message="Vul een telefoonnummer in met alleen cijfers, spaties, + of -.")],
                         description="Alleen gebruikt om je te bellen als een activiteit niet doorgaat.")
 
 
 class ErasureForm(FlaskForm):
-    confirm = BooleanField("Ik begrijp dat mijn account en mijn teksten worden gewist en dat dit niet terug te draaien is.",
+    confirm = BooleanField("Ik begrijp dat mijn account en mijn teksten worden gewist en dat dit niet terug te "
+                           "draaien is.",
                            validators=[DataRequired("Vink aan dat je dit begrijpt.")])
 
 
