@@ -68,3 +68,21 @@ def test_home_pages_do_not_issue_more_queries_as_data_grows(client, make, count_
 def test_anonymous_home_is_the_landing_page(client):
     html = client.get("/").get_data(as_text=True)
     assert "Inloggen" in html and "Mijn overzicht" not in html
+
+
+def test_participant_home_lists_public_activities_not_course_sessions(client, make):
+    from wijkmakers.activities.models import Registration
+    person = make.user()
+    walk = make.activity(title="Wandeling door Selwerd")
+    programme = Programme(slug="q", name="Leergang Q")
+    from datetime import date
+    cohort = Cohort(programme=programme, name="2026", starts_on=date(2026, 1, 1), ends_on=date(2027, 1, 1))
+    db.session.add_all([programme, cohort])
+    db.session.flush()
+    session = make.activity(kind="leergangbijeenkomst", title="Sessie Q", cohort_id=cohort.id)
+    for activity in (walk, session):
+        db.session.add(Registration(activity_id=activity.id, user_id=person.id, status="bevestigd"))
+    db.session.commit()
+    login(client, person)
+    html = client.get("/").get_data(as_text=True)
+    assert "Wandeling door Selwerd" in html and "Sessie Q" not in html

@@ -20,7 +20,8 @@ def participant_panel(user: User) -> dict:
     registrations = db.session.scalars(
         select(Registration).join(Registration.activity).options(contains_eager(Registration.activity))
         .where(Registration.user_id == user.id, Registration.active.is_(True),
-               Activity.starts_at >= utcnow())
+               Activity.starts_at >= utcnow(),
+               Activity.cohort_id.is_(None))  # course sessions show under the programme itself
         .order_by(Activity.starts_at).limit(5)
     ).all()
     return {"enrolments": enrolments, "registrations": registrations}
