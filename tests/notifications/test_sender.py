@@ -3,7 +3,7 @@ without losing anything, and two senders at once never send a message twice."""
 import threading
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from wijkmakers.core.timeutil import utcnow
 from wijkmakers.extensions import db
@@ -219,6 +219,26 @@ def test_a_message_whose_claim_was_taken_over_is_not_sent(app, mailbox, monkeypa
     assert mailbox.recipients == ["p1@example.org"]
     first, second = _messages()
     assert first.sent_at is None and first.attempts == 0 and second.sent_at is not None
+
+
+def test_a_message_erased_while_it_is_sent_does_not_stop_the_run(app, mailbox, monkeypatch, caplog):
+    _queue(2)
+    first_id = _messages()[0].id
+    real_build = sender.build_email
+
+    def build_then_erase(message):
+        email = real_build(message)
+        if message.id == first_id:  # meanwhile the person's data is erased (people.services)
+            with db.engine.begin() as other:
+                other.execute(delete(OutboxMessage).where(OutboxMessage.id == first_id))
+        return email
+
+    monkeypatch.setattr(sender, "build_email", build_then_erase)
+    result = sender.send_due()
+    assert result.claimed == 2 and len(mailbox.recipients) == 2
+    (left,) = _messages()
+    assert left.recipient == "p1@example.org" and left.sent_at is not None
+    assert f"outbox message {first_id} was deleted while it was being sent" in caplog.text
 
 
 def test_two_senders_at_once_send_each_message_exactly_once(app, mailbox):

@@ -29,6 +29,7 @@ from email.utils import format_datetime, parseaddr
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -283,6 +284,15 @@ def _defer_unreachable(ids: list[int], worker: str, exc: BaseException, result: 
     db.session.commit()
 
 
+def _commit_outcome(message_id: int) -> None:
+    try:
+        db.session.commit()
+    except StaleDataError:
+        # The row was deleted while we sent it (a person's data erased meanwhile): nothing to record.
+        db.session.rollback()
+        log.info("outbox message %s was deleted while it was being sent", message_id)
+
+
 def send_due(limit: int = 100, worker: str | None = None) -> SendResult:
     """Send what is due now, oldest first. Safe to run in several processes at once."""
     worker = worker or default_worker_name()
@@ -317,7 +327,7 @@ def send_due(limit: int = 100, worker: str | None = None) -> SendResult:
                     smtp = None
             else:
                 _record_sent(message, result)
-            db.session.commit()
+            _commit_outcome(message_id)
     finally:
         _close(smtp)
     if result.claimed:
