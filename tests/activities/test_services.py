@@ -1,22 +1,26 @@
-import threading
-from datetime import timedelta
+"""The sign-up rules, straight through the services: seats, waiting list, promotion, deadlines, planning."""
+from datetime import date, time, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from wijkmakers.activities import services
 from wijkmakers.activities.models import (REG_CANCELLED, REG_CONFIRMED, REG_WAITLISTED, STATUS_CANCELLED,
-                                          Activity, ActivityGuide, Registration, RegistrationEvent)
+                                          Activity, Registration, RegistrationEvent)
 from wijkmakers.activities.services import SignupError
-from wijkmakers.core.timeutil import utcnow
+from wijkmakers.core.audit import AuditEvent
+from wijkmakers.core.timeutil import local_today, to_local, utcnow
 from wijkmakers.extensions import db
-from wijkmakers.notifications.models import OutboxMessage
+
+from .conftest import add_guide, outbox, phone_person
 
 
 def _events(activity):
     return [e.event for e in db.session.scalars(select(RegistrationEvent).where(
         RegistrationEvent.activity_id == activity.id).order_by(RegistrationEvent.id))]
 
+
+# ---------------------------------------------------------------- seats and the waiting list
 
 def test_capacity_then_waitlist_in_order(make):
     org = make.organisation()
@@ -28,10 +32,22 @@ def test_capacity_then_waitlist_in_order(make):
     assert regs[0].organisation_id == org.id
     assert services.seats_left(activity) == 0
     assert _events(activity) == ["geregistreerd", "geregistreerd", "wachtlijst", "wachtlijst"]
-    mails = db.session.scalars(select(OutboxMessage)).all()
+    mails = outbox()
     assert len(mails) == 4
+    assert [m.subject.split(":")[0] for m in mails] == ["Aangemeld", "Aangemeld", "Wachtlijst", "Wachtlijst"]
+    assert "plaats 2" in mails[3].body
     assert mails[0].attachments[0].content_type == "text/calendar; method=REQUEST"
     assert b"UID:activity-%d@wijkmakers" % activity.id in mails[0].attachments[0].content
+
+
+def test_registration_keeps_the_organisation_of_that_moment(make):
+    before, after = make.organisation(), make.organisation()
+    person = make.user(organisation_id=before.id)
+    registration = services.register(make.activity(), person)
+    person.organisation_id = after.id
+    db.session.commit()
+    db.session.refresh(registration)
+    assert registration.organisation_id == before.id
 
 
 def test_cancel_promotes_first_waitlisted(make):
@@ -46,35 +62,72 @@ def test_cancel_promotes_first_waitlisted(make):
     assert ra.status == REG_CANCELLED and ra.active is None
     assert services.seats_left(activity) == 0
     db.session.refresh(rc)
-    assert rc.waitlist_position == 3 - 1 and services.waitlist_rank(rc) == 1
-    assert "doorgeschoven" in _events(activity)
-    subjects = [m.subject for m in db.session.scalars(select(OutboxMessage))]
-    assert any(s.startswith("Er is een plek vrij") for s in subjects)
+    assert rc.waitlist_position == 2 and services.waitlist_rank(rc) == 1
+    assert _events(activity)[-2:] == ["geannuleerd", "doorgeschoven"]
+    promotion = outbox(b.email, "Er is een plek vrij")
+    assert len(promotion) == 1 and promotion[0].attachments[0].filename.endswith(".ics")
     # Cancelling a waitlisted registration frees nothing and promotes nobody.
     assert services.cancel_registration(rc) is None
-    with pytest.raises(SignupError):
+    with pytest.raises(SignupError, match="al geannuleerd"):
         services.cancel_registration(rc)
-    # The person who cancelled may sign up again.
+    # The person who cancelled may sign up again: one ACTIVE registration per person, history kept.
     again = services.register(activity, a)
     assert again.status == REG_WAITLISTED and services.waitlist_rank(again) == 1
+    assert db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.activity_id == activity.id, Registration.user_id == a.id)) == 2
 
 
 def test_cancel_with_free_seat_frees_it(make):
     activity = make.activity(capacity=3)
     reg = services.register(activity, make.user())
     assert services.seats_left(activity) == 2
-    services.cancel_registration(reg)
+    assert services.cancel_registration(reg) is None
     assert services.seats_left(activity) == 3
 
 
-def test_duplicate_refused(make):
+def test_duplicate_refused_and_the_database_enforces_one_active_registration(make):
     activity = make.activity()
     person = make.user()
     services.register(activity, person)
     with pytest.raises(SignupError, match="al aangemeld"):
         services.register(activity, person)
     assert services.seats_left(activity) == 15
+    db.session.add(Registration(activity_id=activity.id, user_id=person.id, status=REG_WAITLISTED, active=True))
+    with pytest.raises(Exception):  # noqa: B017 - IntegrityError from either database driver
+        db.session.commit()
+    db.session.rollback()
 
+
+def test_more_seats_go_to_the_waiting_list_at_once(make):
+    organiser = make.user(roles=("organisator",))
+    activity = make.activity(capacity=1, meeting_point="Plein")
+    people = [make.user() for _ in range(3)]
+    for p in people:
+        services.register(activity, p)
+    data = {"capacity": 3, "starts_at": activity.starts_at, "ends_at": activity.ends_at,
+            "meeting_point": "Plein", "location": None}
+    services.save_activity(activity, data, [], organiser)
+    statuses = [services.active_registration(activity.id, p.id).status for p in people]
+    assert statuses == [REG_CONFIRMED] * 3 and services.seats_left(activity) == 0
+    assert len(outbox(subject_prefix="Er is een plek vrij")) == 2
+    with pytest.raises(SignupError, match="capaciteit kan niet"):
+        services.save_activity(activity, dict(data, capacity=2), [], organiser)
+    assert db.session.get(Activity, activity.id).capacity == 3
+
+
+def test_change_of_time_is_mailed_with_a_higher_sequence(make):
+    organiser = make.user(roles=("organisator",))
+    activity = make.activity(meeting_point="Plein")
+    person = make.user()
+    services.register(activity, person)
+    data = {"capacity": 16, "starts_at": activity.starts_at + timedelta(hours=1),
+            "ends_at": activity.ends_at + timedelta(hours=1), "meeting_point": "Plein", "location": None}
+    services.save_activity(activity, data, [], organiser)
+    changed = outbox(person.email, "Gewijzigd")
+    assert len(changed) == 1 and b"SEQUENCE:1" in changed[0].attachments[0].content
+
+
+# ---------------------------------------------------------------- deadlines and refusals
 
 def test_deadline_refused_but_organiser_may_bypass(make):
     activity = make.activity(signup_deadline=utcnow() - timedelta(hours=1))
@@ -87,60 +140,184 @@ def test_deadline_refused_but_organiser_may_bypass(make):
     assert reg.status == REG_CONFIRMED and reg.registered_by_id == organiser.id
 
 
+def test_cancel_until_the_deadline_waitlist_until_the_start(make):
+    activity = make.activity(capacity=1)
+    seated, waiting = make.user(), make.user()
+    seat = services.register(activity, seated)
+    place = services.register(activity, waiting)
+    activity.signup_deadline = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    with pytest.raises(SignupError, match="afmeldtermijn"):
+        services.cancel_registration(seat, by=seated)
+    assert services.cancel_registration(place, by=waiting) is None  # leaving the waiting list is fine
+    organiser = make.user(roles=("organisator",))
+    services.cancel_registration(seat, by=organiser)
+    assert services.seats_left(activity) == 1
+
+
+def test_no_cancelling_after_the_start(make, past_activity):
+    person = make.user()
+    organiser = make.user(roles=("organisator",))
+    registration = services.register(past_activity, person, by=organiser)
+    with pytest.raises(SignupError, match="al begonnen"):
+        services.cancel_registration(registration, by=person)
+
+
 def test_cancelled_activity_refused(make):
     activity = make.activity(status=STATUS_CANCELLED)
     with pytest.raises(SignupError, match="gaat niet door"):
         services.register(activity, make.user(), by=make.user(roles=("organisator",)))
 
 
-def test_guide_cannot_sign_up(make):
-    guide = make.user(roles=("begeleider",))
+def test_guide_and_inactive_person_cannot_sign_up(make):
     activity = make.activity()
-    db.session.add(ActivityGuide(activity_id=activity.id, user_id=guide.id))
-    db.session.commit()
+    guide = add_guide(make, activity)
     with pytest.raises(SignupError, match="begeleidt"):
         services.register(activity, guide)
+    with pytest.raises(SignupError, match="niet actief"):
+        services.register(activity, make.user(active=False))
+    assert services.seats_left(activity) == 16
 
 
 def test_no_mail_without_address_or_when_not_notifying(make):
     activity = make.activity()
-    services.register(activity, make.user(email=""))
+    services.register(activity, phone_person(make))
     services.register(activity, make.user(), notify=False)
-    assert db.session.scalars(select(OutboxMessage)).all() == []
+    assert outbox() == []
 
 
-def test_fifty_concurrent_signups(app, make):
-    activity = make.activity(capacity=16)
-    users = [make.user(commit=False) for _ in range(50)]
+def test_commit_false_leaves_the_transaction_to_the_caller(make):
+    activity = make.activity()
+    person = make.user()
+    registration = services.register(activity, person, commit=False)
+    assert registration.id is not None
+    db.session.rollback()
+    assert services.active_registration(activity.id, person.id) is None
+    assert services.seats_left(activity) == 16
+
+
+# ---------------------------------------------------------------- planning
+
+def test_walk_under_minimum_is_flagged_until_decided(make):
+    organiser = make.user(roles=("organisator",))
+    soon = make.activity(title="Bijna", starts_at=utcnow() + timedelta(days=2))
+    make.activity(title="Later", starts_at=utcnow() + timedelta(days=10))
+    make.activity(kind="lezing", title="Lezing", starts_at=utcnow() + timedelta(days=1))
+    for _ in range(7):
+        services.register(soon, make.user())
+    assert [a.title for a, n in services.walks_needing_decision()] == ["Bijna"]
+    services.decide_go(soon, organiser)
+    assert services.walks_needing_decision() == []
+    assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.actor_id == organiser.id)) == \
+        "activity.go_decision"
+
+
+def test_enough_sign_ups_is_not_flagged(make):
+    walk = make.activity(starts_at=utcnow() + timedelta(days=2))
+    for _ in range(8):
+        services.register(walk, make.user())
+    assert services.walks_needing_decision() == []
+
+
+def test_duo_warnings(make):
+    walk = make.activity()
+    assert "geen duo" in services.duo_warnings(walk)[0]
+    add_guide(make, walk, kind="bewoner")
+    add_guide(make, walk, kind="bewoner")
+    assert "bewoners" in services.duo_warnings(walk)[0]
+    other = make.activity()
+    add_guide(make, other, kind="bewoner")
+    add_guide(make, other, kind="professional")
+    assert services.duo_warnings(other) == []
+    assert services.duo_warnings(make.activity(kind="lezing")) == []
+
+
+def test_guides_must_have_the_role_and_not_be_participants(make):
+    organiser = make.user(roles=("organisator",))
+    activity = make.activity(meeting_point="Plein")
+    participant = make.user(roles=("begeleider",))
+    services.register(activity, participant)
+    data = {"capacity": 16, "starts_at": activity.starts_at, "ends_at": activity.ends_at,
+            "meeting_point": "Plein", "location": None}
+    with pytest.raises(SignupError, match="rol begeleider"):
+        services.save_activity(activity, data, [make.user().id], organiser)
+    with pytest.raises(SignupError, match="aangemeld als deelnemer"):
+        services.save_activity(activity, data, [participant.id], organiser)
+    assert db.session.get(Activity, activity.id).guides == []
+
+
+def test_cancel_activity_mails_everyone_and_points_to_the_next_walk(make):
+    organiser = make.user(roles=("organisator",))
+    walk = make.activity(capacity=1, title="Wandeling A")
+    guide = add_guide(make, walk)
+    seated, waiting, phone_only = make.user(), make.user(), phone_person(make)
+    services.register(walk, seated)
+    services.register(walk, waiting)
+    nxt = make.activity(title="Wandeling B", starts_at=walk.starts_at + timedelta(days=30))
+    with pytest.raises(SignupError, match="reden"):
+        services.cancel_activity(walk, "  ", organiser)
+    services.register(walk, phone_only, by=organiser)
+    assert services.cancel_activity(walk, "Storm", organiser) == 3
+    for person in (seated, waiting, guide):
+        [message] = outbox(person.email, "Gaat niet door")
+        assert b"METHOD:CANCEL" in message.attachments[0].content
+        assert b"STATUS:CANCELLED" in message.attachments[0].content
+        assert "Storm" in message.body and nxt.title in message.body
+    with pytest.raises(SignupError, match="al geannuleerd"):
+        services.cancel_activity(walk, "Nog eens", organiser)
+    with pytest.raises(SignupError, match="gaat niet door"):
+        services.register(walk, make.user(), by=organiser)
+
+
+def test_series_makes_monthly_walks_with_the_same_duo(make):
+    organiser = make.user(roles=("organisator",))
+    resident = make.user(roles=("begeleider",), kind="bewoner")
+    professional = make.user(roles=("begeleider",), kind="professional")
+    first = date(local_today().year + 1, 11, 30)
+    walks = services.create_series(["Groen", "Water"], first, 4, time(14, 0), time(16, 0), ["Beijum"], "Plein",
+                                   16, organiser, guide_ids=[resident.id, professional.id])
+    assert [to_local(w.starts_at).date() for w in walks] == [
+        date(first.year, 11, 28), date(first.year, 12, 28), date(first.year + 1, 1, 28), date(first.year + 1, 2, 28)]
+    assert all(to_local(w.starts_at).hour == 14 for w in walks)
+    assert [w.theme for w in walks] == ["Groen", "Water", "Groen", "Water"]
+    assert {len(w.guides) for w in walks} == {2} and services.duo_warnings(walks[0]) == []
+    assert len({w.series_id for w in walks}) == 1 and walks[0].min_participants == 8
+    with pytest.raises(SignupError):
+        services.create_series([], first, 2, time(14, 0), time(16, 0), [], None, 16, organiser)
+
+
+def test_add_person_by_phone_and_by_email(make):
+    organiser = make.user(roles=("organisator",))
+    activity = make.activity()
+    known = make.user()
+    assert services.add_person(activity, "", known.email.upper(), None, organiser).user_id == known.id
+    by_phone = services.add_person(activity, "Jan Bel", None, "050-1234567", organiser, kind="bewoner")
+    assert by_phone.user.email is None and by_phone.user.phone == "050-1234567"
+    assert by_phone.registered_by_id == organiser.id
+    for name, email, phone in (("Alleen naam", None, None), ("", "onbekend@example.org", None)):
+        with pytest.raises(SignupError):
+            services.add_person(activity, name, email, phone, organiser)
+
+
+# ---------------------------------------------------------------- reminders
+
+def test_reminders_two_days_before_and_never_twice(make):
+    soon = make.activity(title="Morgen", starts_at=utcnow() + timedelta(days=1))
+    later = make.activity(title="Volgende week", starts_at=utcnow() + timedelta(days=7))
+    cancelled = make.activity(title="Afgelast", starts_at=utcnow() + timedelta(days=1))
+    seated, waiting, no_mail, other = make.user(), make.user(), phone_person(make), make.user()
+    soon.capacity = 2
     db.session.commit()
-    user_ids = [u.id for u in users]
-    activity_id = activity.id
-    errors = []
-    barrier = threading.Barrier(50)
-
-    def worker(uid):
-        try:
-            with app.app_context():
-                a = db.session.get(Activity, activity_id)
-                from wijkmakers.auth.models import User
-                u = db.session.get(User, uid)
-                db.session.commit()
-                barrier.wait(timeout=10)
-                services.register(a, u, notify=False)
-                db.session.remove()
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(repr(exc))
-
-    threads = [threading.Thread(target=worker, args=(uid,)) for uid in user_ids]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert errors == []
-    db.session.expire_all()
-    regs = db.session.scalars(select(Registration).where(Registration.activity_id == activity_id)).all()
-    confirmed = [r for r in regs if r.status == REG_CONFIRMED]
-    waiting = sorted(r.waitlist_position for r in regs if r.status == REG_WAITLISTED)
-    assert len(confirmed) == 16
-    assert waiting == list(range(1, 35))
-    assert db.session.get(Activity, activity_id).seats_taken == 16
+    for person in (seated, no_mail, waiting):
+        services.register(soon, person, notify=False)
+    services.register(later, other, notify=False)
+    services.register(cancelled, other, notify=False)
+    cancelled.status = STATUS_CANCELLED
+    db.session.commit()
+    assert services.send_reminders() == 1
+    [reminder] = outbox(subject_prefix="Herinnering")
+    assert reminder.recipient == seated.email and "Morgen" in reminder.body
+    assert reminder.attachments[0].filename == f"activiteit-{soon.id}.ics"
+    assert services.send_reminders() == 0
+    assert services.send_reminders(now=utcnow() + timedelta(days=6)) == 1  # later's turn
+    assert services.send_reminders(now=utcnow() + timedelta(days=6)) == 0

@@ -1,45 +1,21 @@
+"""The pages of the activities feature: agenda, detail, sign-up, planning by organisers, denials."""
 from datetime import timedelta
 
-import icalendar
 from sqlalchemy import select
 
-from tests.conftest import login
 from wijkmakers.activities import services
-from wijkmakers.activities.models import (REG_CONFIRMED, REG_WAITLISTED, STATUS_CANCELLED, Activity, ActivityGuide,
-                                          Attendance, Registration, RegistrationEvent)
+from wijkmakers.activities.models import (REG_CONFIRMED, REG_WAITLISTED, STATUS_CANCELLED, Activity, Registration)
+from wijkmakers.auth.models import User
 from wijkmakers.core.audit import AuditEvent
-from wijkmakers.core.timeutil import to_local, utcnow
+from wijkmakers.core.timeutil import utcnow
 from wijkmakers.extensions import db
 from wijkmakers.notifications.models import OutboxMessage
 
+from .conftest import add_guide, login, logout
+
 
 def _guide(make, activity, **fields):
-    guide = make.user(roles=("begeleider",), **fields)
-    db.session.add(ActivityGuide(activity_id=activity.id, user_id=guide.id))
-    db.session.commit()
-    return guide
-
-
-# ---------------------------------------------------------------- ics
-
-def test_ics_parses_back_with_amsterdam_timezone(client, make):
-    activity = make.activity(title="Wandeling Beijum", meeting_point="Winkelcentrum Beijum")
-    response = client.get(f"/agenda/{activity.id}.ics")
-    assert response.status_code == 200 and response.mimetype == "text/calendar"
-    cal = icalendar.Calendar.from_ical(response.data)
-    tz = [c for c in cal.walk("VTIMEZONE")]
-    assert tz and str(tz[0]["TZID"]) == "Europe/Amsterdam"
-    event = cal.walk("VEVENT")[0]
-    assert str(event["UID"]) == f"activity-{activity.id}@wijkmakers"
-    assert event["DTSTART"].params["TZID"] == "Europe/Amsterdam"
-    assert event["DTSTART"].dt == to_local(activity.starts_at)
-    assert event["DTEND"].dt == to_local(activity.ends_at)
-    assert int(event["SEQUENCE"]) == 0 and str(event["STATUS"]) == "CONFIRMED"
-    activity.status, activity.ics_sequence = STATUS_CANCELLED, 2
-    db.session.commit()
-    event = icalendar.Calendar.from_ical(client.get(f"/agenda/{activity.id}.ics").data).walk("VEVENT")[0]
-    assert str(event["STATUS"]) == "CANCELLED" and int(event["SEQUENCE"]) == 2
-    assert client.get("/agenda/999999.ics").status_code == 404
+    return add_guide(make, activity, **fields)
 
 
 # ---------------------------------------------------------------- agenda and detail
@@ -148,7 +124,8 @@ def test_create_edit_and_cancel_activity(client, make, login_as):
     client.post(f"/activiteiten/{activity.id}/annuleren", data={"reason": "Storm verwacht"})
     db.session.refresh(activity)
     assert activity.status == STATUS_CANCELLED and activity.ics_sequence == 2
-    mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.subject.like("Geannuleerd%"))).one()
+    mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.subject.like("Gaat niet door%"),
+                                                          OutboxMessage.recipient == participant.email)).one()
     assert mail.recipient == participant.email and nxt.title in mail.body
     assert mail.attachments[0].content_type == "text/calendar; method=CANCEL"
     assert b"METHOD:CANCEL" in mail.attachments[0].content
@@ -190,55 +167,6 @@ def test_organiser_adds_person_without_email_and_removes(client, make, login_as)
     assert client.post(f"/activiteiten/{activity.id}/aanmeldingen/999999/verwijderen").status_code == 404
 
 
-# ---------------------------------------------------------------- attendance
-
-def test_attendance_access(client, make, login_as):
-    activity = make.activity()
-    other = make.activity()
-    other_guide = _guide(make, other)
-    login(client, other_guide)
-    assert client.get(f"/agenda/{activity.id}/aanwezigheid").status_code in (403, 404)
-    login(client, make.user())
-    assert client.get(f"/agenda/{activity.id}/aanwezigheid").status_code == 403
-    login_as("organisator")
-    assert client.get(f"/agenda/{activity.id}/aanwezigheid").status_code == 200
-    assert client.get("/agenda/999999/aanwezigheid").status_code == 404
-
-
-def test_guide_marks_attendance_and_walk_in(client, make):
-    org = make.organisation()
-    activity = make.activity()
-    guide = _guide(make, activity)
-    person = make.user(organisation_id=org.id, kind="bewoner")
-    services.register(activity, person)
-    login(client, guide)
-    body = client.get(f"/agenda/{activity.id}/aanwezigheid").get_data(as_text=True)
-    assert person.name in body and "big-touch" in body
-    assert client.post(f"/agenda/{activity.id}/aanwezigheid/{person.id}/aanwezig").status_code == 302
-    mark = db.session.scalar(select(Attendance).where(Attendance.user_id == person.id))
-    assert mark.present and mark.organisation_id == org.id and mark.participant_kind == "bewoner"
-    assert mark.recorded_by_id == guide.id and mark.checked_in_at is not None
-    client.post(f"/agenda/{activity.id}/aanwezigheid/{person.id}/afwezig")
-    db.session.refresh(mark)
-    assert not mark.present
-    # someone not registered cannot be marked
-    stranger = make.user()
-    assert client.post(f"/agenda/{activity.id}/aanwezigheid/{stranger.id}/aanwezig").status_code == 404
-    response = client.post(f"/agenda/{activity.id}/aanwezigheid",
-                           data={"name": "Inloper Ina", "email": "", "kind": "bewoner"}, follow_redirects=True)
-    assert "Inloper Ina" in response.get_data(as_text=True)
-    walk_in = db.session.scalar(select(Attendance).where(Attendance.walk_in.is_(True)))
-    assert walk_in.present and walk_in.user.email is None
-    assert db.session.scalar(select(db.func.count()).select_from(Attendance).where(
-        Attendance.activity_id == activity.id, Attendance.present.is_(True))) == 1
-    events = [e.event for e in db.session.scalars(select(RegistrationEvent).order_by(RegistrationEvent.id))]
-    assert events[-3:] == ["aanwezig", "afwezig", "aanwezig"]
-    assert db.session.scalar(select(db.func.count()).select_from(AuditEvent).where(
-        AuditEvent.action.like("attendance.%"))) == 3
-    bad = client.post(f"/agenda/{activity.id}/aanwezigheid", data={"name": "", "kind": "x"})
-    assert bad.status_code == 200 and "Vul een naam in" in bad.get_data(as_text=True)
-
-
 def test_bad_mark_and_course_session_are_404(client, make, login_as):
     login_as("organisator")
     activity = make.activity()
@@ -268,3 +196,229 @@ def test_agenda_and_registrations_pages_constant_queries(client, make, login_as,
         client.get(f"/activiteiten/{activity.id}/aanmeldingen")
     assert agenda_after.count == agenda_before.count
     assert regs_after.count == regs_before.count
+
+
+# ---------------------------------------------------------------- more pages and denials
+
+def test_detail_offers_newcomers_a_sign_up_without_account(client, make):
+    activity = make.activity()
+    body = client.get(f"/agenda/{activity.id}").get_data(as_text=True)
+    assert f"/agenda/{activity.id}/aanmelden-zonder-account" in body
+    closed = make.activity(signup_deadline=utcnow() - timedelta(hours=1))
+    body = client.get(f"/agenda/{closed.id}").get_data(as_text=True)
+    assert "niet meer mogelijk" in body and "aanmelden-zonder-account" not in body
+
+
+def test_detail_for_guides_and_organisers(client, make):
+    activity = make.activity()
+    guide = _guide(make, activity)
+    login(client, guide)
+    body = client.get(f"/agenda/{activity.id}").get_data(as_text=True)
+    assert "Je begeleidt deze activiteit" in body and f"/agenda/{activity.id}/aanwezigheid" in body
+    login(client, make.user(roles=("organisator",)))
+    body = client.get(f"/agenda/{activity.id}").get_data(as_text=True)
+    assert f"/activiteiten/{activity.id}/aanmeldingen" in body
+
+
+def test_cancelling_after_the_deadline_shows_a_message(client, make, login_as):
+    activity = make.activity()
+    user = login_as("deelnemer")
+    services.register(activity, user)
+    activity.signup_deadline = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    body = client.post(f"/agenda/{activity.id}/afmelden", follow_redirects=True).get_data(as_text=True)
+    assert "afmeldtermijn is verstreken" in body
+    assert services.active_registration(activity.id, user.id).status == REG_CONFIRMED
+    assert client.post("/agenda/999999/afmelden").status_code == 404
+
+
+def test_scheduling_is_for_organisers_only(client, make):
+    activity = make.activity()
+    registration = services.register(activity, make.user())
+    posts = [("/activiteiten/nieuw", {"title": "X"}), (f"/activiteiten/{activity.id}/bewerken", {"title": "X"}),
+             (f"/activiteiten/{activity.id}/annuleren", {"reason": "X"}), (f"/activiteiten/{activity.id}/doorgaan", {}),
+             ("/activiteiten/reeks", {"themes": "X"}), (f"/activiteiten/{activity.id}/aanmeldingen", {"name": "X"}),
+             (f"/activiteiten/{activity.id}/aanmeldingen/{registration.id}/verwijderen", {})]
+    for role in ("deelnemer", "begeleider", "partnercontact", "coordinator", "beheerder"):
+        login(client, make.user(roles=(role,)))
+        assert client.get("/activiteiten").status_code == 403
+        for url, data in posts:
+            assert client.post(url, data=data).status_code == 403, (role, url)
+    logout(client)
+    for url, _data in posts:
+        response = client.post(url)
+        assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
+    db.session.expire_all()
+    assert db.session.get(Activity, activity.id).status != STATUS_CANCELLED
+    assert services.active_registration(activity.id, registration.user_id) is not None
+    assert db.session.scalar(select(db.func.count()).select_from(Activity)) == 1
+
+
+def test_manage_asks_for_a_decision_and_shows_course_sessions_read_only(client, make, login_as):
+    soon = make.activity(title="Wandeling bijna", starts_at=utcnow() + timedelta(days=2))
+    session = make.activity(kind="leergangbijeenkomst", title="Sessie Governance")
+    login_as("organisator")
+    body = client.get("/activiteiten").get_data(as_text=True)
+    assert "Beslis: doorgaan of annuleren?" in body and "Sessie Governance" in body
+    assert f"/activiteiten/{session.id}/bewerken" not in body
+    assert client.get(f"/activiteiten/{session.id}/bewerken").status_code == 404
+    assert client.post(f"/activiteiten/{session.id}/annuleren", data={"reason": "x"}).status_code == 404
+    response = client.post(f"/activiteiten/{soon.id}/doorgaan", follow_redirects=True)
+    assert "gaat door" in response.get_data(as_text=True)
+    body = client.get("/activiteiten").get_data(as_text=True)
+    assert "Beslis: doorgaan" not in body and "Gaat door" in body
+    assert client.post("/activiteiten/999999/doorgaan").status_code == 404
+
+
+def test_create_warns_about_the_duo_and_validates(client, make, login_as):
+    login_as("organisator")
+    g1 = make.user(roles=("begeleider",), kind="bewoner")
+    g2 = make.user(roles=("begeleider",), kind="bewoner")
+    not_a_guide = make.user()
+    date = (utcnow() + timedelta(days=20)).date().isoformat()
+    data = {"kind": "wijkwandeling", "title": "Wandeling Beijum", "meeting_point": "Winkelcentrum",
+            "date": date, "start_time": "13:30", "end_time": "15:30", "capacity": "16",
+            "guide1": str(g1.id), "guide2": str(g2.id), "deadline_hours": "24"}
+    missing_point = client.post("/activiteiten/nieuw", data=dict(data, meeting_point=""))
+    assert "Vul de verzamelplek" in missing_point.get_data(as_text=True)
+    same = client.post("/activiteiten/nieuw", data=dict(data, guide2=str(g1.id)))
+    assert "twee verschillende begeleiders" in same.get_data(as_text=True)
+    for bad in ({"capacity": "0"}, {"capacity": "veel"}, {"date": "31-02"}, {"deadline_hours": "-1"},
+                {"guide1": str(not_a_guide.id)}, {"kind": "leergangbijeenkomst"}):
+        response = client.post("/activiteiten/nieuw", data=dict(data, **bad))
+        assert response.status_code == 200, bad
+    assert db.session.scalar(select(db.func.count()).select_from(Activity)) == 0
+    body = client.post("/activiteiten/nieuw", data=data, follow_redirects=True).get_data(as_text=True)
+    assert "normaal is het één bewoner en één professional" in body
+    activity = db.session.scalar(select(Activity))
+    assert activity.starts_at - activity.signup_deadline == timedelta(hours=24)
+    assert client.get(f"/activiteiten/{activity.id}/bewerken").status_code == 200
+    assert 'value="24"' in client.get(f"/activiteiten/{activity.id}/bewerken").get_data(as_text=True)
+
+
+def test_capacity_below_seats_taken_is_refused_on_the_form(client, make, login_as):
+    login_as("organisator")
+    activity = make.activity(capacity=2, meeting_point="Plein")
+    for _ in range(2):
+        services.register(activity, make.user())
+    local = activity.starts_at + timedelta(hours=1)  # Europe/Amsterdam wall clock, in winter or summer
+    data = {"kind": "wijkwandeling", "title": activity.title, "meeting_point": "Plein",
+            "date": local.date().isoformat(), "start_time": "13:30", "end_time": "15:30", "capacity": "1"}
+    body = client.post(f"/activiteiten/{activity.id}/bewerken", data=data).get_data(as_text=True)
+    assert "capaciteit kan niet lager" in body
+
+
+def test_cancelled_activity_cannot_be_edited_or_cancelled_again(client, make, login_as):
+    login_as("organisator")
+    activity = make.activity(status=STATUS_CANCELLED)
+    body = client.get(f"/activiteiten/{activity.id}/annuleren").get_data(as_text=True)
+    assert "al geannuleerd" in body
+    body = client.post(f"/activiteiten/{activity.id}/annuleren", data={"reason": "x"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "al geannuleerd" in body
+
+
+def test_mine_shows_upcoming_past_and_my_code(client, make, login_as, past_activity):
+    user = login_as("deelnemer")
+    upcoming = make.activity(title="Komt nog")
+    services.register(upcoming, user)
+    services.register(past_activity, user, by=make.user(roles=("organisator",)))
+    body = client.get("/mijn-aanmeldingen").get_data(as_text=True)
+    assert "Komt nog" in body and past_activity.title in body
+    assert f"/agenda/{past_activity.id}/evaluatie" in body
+    db.session.refresh(user)
+    code = user.checkin_code
+    assert code and len(code) == 8 and f"{code[:4]}-{code[4:]}" in body
+    assert 'src="data:image/svg+xml' in body
+    client.get("/mijn-aanmeldingen")
+    db.session.refresh(user)
+    assert user.checkin_code == code  # made once, then kept
+    body = client.post(f"/agenda/{upcoming.id}/afmelden", data={"terug": "mijn"}, follow_redirects=True)
+    assert "Je bent afgemeld" in body.get_data(as_text=True)
+
+
+def test_mine_constant_queries(client, make, login_as, count_queries):
+    user = login_as("deelnemer")
+
+    def add(n):
+        for _ in range(n):
+            services.register(make.activity(), user)  # a seat
+            full = make.activity(capacity=1)
+            services.register(full, make.user())
+            services.register(full, user)  # the waiting list
+
+    def measure():
+        db.session.expire_all()
+        with count_queries() as counter:
+            assert client.get("/mijn-aanmeldingen").status_code == 200
+        return counter.count
+
+    add(1)
+    client.get("/mijn-aanmeldingen")
+    before = measure()
+    add(4)
+    assert measure() == before
+
+
+def test_registrations_page_shows_history_and_pending_newcomers(client, make, login_as):
+    organiser = login_as("organisator")
+    activity = make.activity(capacity=1)
+    first, second = make.user(name="Eerste Persoon"), make.user(name="Tweede Persoon")
+    services.register(activity, first)
+    services.register(activity, second)
+    services.cancel_registration(services.active_registration(activity.id, first.id), by=organiser)
+    services.start_newcomer_signup(activity, "Nieuwe Nina", "nina@example.org", "bewoner", "Buurtclub")
+    body = client.get(f"/activiteiten/{activity.id}/aanmeldingen").get_data(as_text=True)
+    assert "Doorgeschoven van de wachtlijst" in body and "Afgemeld" in body and organiser.name in body
+    assert "Nieuwe Nina" in body and "Buurtclub" in body
+    assert client.get("/activiteiten/999999/aanmeldingen").status_code == 404
+
+
+def test_calendar_link_page_creates_renews_and_stops(client, make, login_as):
+    user = login_as("deelnemer")
+    assert "nog geen agenda-koppeling" in client.get("/mijn-aanmeldingen/agenda-koppeling").get_data(as_text=True)
+    client.post("/mijn-aanmeldingen/agenda-koppeling", data={"actie": "maken"})
+    db.session.refresh(user)
+    first = user.calendar_token
+    assert first and len(first) >= 40
+    body = client.get("/mijn-aanmeldingen/agenda-koppeling").get_data(as_text=True)
+    assert f"/agenda/persoonlijk/{first}.ics" in body
+    assert client.get(f"/agenda/persoonlijk/{first}.ics").status_code == 200
+    client.post("/mijn-aanmeldingen/agenda-koppeling", data={"actie": "vernieuwen"})
+    db.session.refresh(user)
+    assert user.calendar_token != first
+    assert client.get(f"/agenda/persoonlijk/{first}.ics").status_code == 404
+    client.post("/mijn-aanmeldingen/agenda-koppeling", data={"actie": "stoppen"})
+    db.session.refresh(user)
+    assert user.calendar_token is None
+    assert db.session.scalar(select(db.func.count()).select_from(AuditEvent).where(
+        AuditEvent.action.like("calendar_feed.%"))) == 3
+    logout(client)
+    response = client.get("/mijn-aanmeldingen/agenda-koppeling")
+    assert response.status_code == 302 and db.session.get(User, user.id).calendar_token is None
+
+
+def test_manage_shows_past_activities_and_filters_by_kind(client, make, login_as, past_activity):
+    make.activity(kind="lezing", title="Lezing straks")
+    login_as("organisator")
+    body = client.get("/activiteiten").get_data(as_text=True)
+    assert "Lezing straks" in body and past_activity.title not in body
+    body = client.get("/activiteiten?periode=afgelopen").get_data(as_text=True)
+    assert past_activity.title in body and "Lezing straks" not in body
+    assert f"/activiteiten/{past_activity.id}/evaluaties" in body
+    body = client.get("/activiteiten?soort=lezing&periode=x&pagina=zz").get_data(as_text=True)
+    assert "Lezing straks" in body
+    assert "Er zijn geen komende activiteiten van deze soort" in client.get(
+        "/activiteiten?soort=masterclass").get_data(as_text=True)
+    body = client.post(f"/activiteiten/{past_activity.id}/annuleren", data={"reason": "Te laat"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "al voorbij" in body
+
+
+def test_no_sign_ups_for_course_sessions_here(client, make, login_as):
+    login_as("organisator")
+    session = make.activity(kind="leergangbijeenkomst")
+    page = client.get(f"/activiteiten/{session.id}/aanmeldingen")
+    assert page.status_code == 200 and "Iemand aanmelden" not in page.get_data(as_text=True)
+    assert client.post(f"/activiteiten/{session.id}/aanmeldingen", data={"email": "a@example.org"}).status_code == 404
+    assert client.post(f"/agenda/{session.id}/aanmelden").status_code == 404

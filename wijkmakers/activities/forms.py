@@ -1,7 +1,7 @@
 """Forms of the activities feature; every message says in Dutch what to fix."""
 from flask_wtf import FlaskForm
-from wtforms import (DateField, EmailField, IntegerField, RadioField, SelectField, StringField, TextAreaField,
-                     TimeField)
+from wtforms import (DateField, EmailField, HiddenField, IntegerField, RadioField, SelectField, StringField,
+                     TextAreaField, TimeField)
 from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -46,7 +46,7 @@ class ActivityForm(DutchForm):
     theme = StringField("Thema", filters=[strip], validators=[Optional(), Length(max=120)])
     description = TextAreaField("Omschrijving", filters=[strip], validators=[Optional(), Length(max=5000)])
     neighbourhood = SelectField("Wijk", choices=HOOD_CHOICES, validators=[Optional()])
-    meeting_point = StringField("Verzamelplek", filters=[strip], validators=[Optional(), Length(max=200)],
+    meeting_point = StringField("Verzamelplek", filters=[strip], validators=[Length(max=200)],
                                 description="Voor een wandeling: waar jullie verzamelen.")
     location = StringField("Locatie", filters=[strip], validators=[Optional(), Length(max=200)],
                            description="Voor een bijeenkomst: adres of zaal.")
@@ -57,15 +57,30 @@ class ActivityForm(DutchForm):
                             validators=[InputRequired("Vul het aantal plaatsen in."),
                                         NumberRange(min=1, max=1000, message="Kies tussen 1 en 1000 plaatsen.")],
                             description="Begeleiders tellen niet mee.")
-    speakers = StringField("Sprekers", filters=[strip], validators=[Optional(), Length(max=300)])
-    practical_notes = TextAreaField("Praktische informatie", filters=[strip], validators=[Optional(), Length(max=3000)])
-    guide1 = SelectField("Begeleider 1", coerce=_optional_int, validators=[Optional()])
+    deadline_hours = IntegerField("Aanmelden en afmelden kan tot (uren vóór de start)", default=12,
+                                  validators=[Optional(),
+                                              NumberRange(min=0, max=24 * 60,
+                                                          message="Kies tussen 0 en 1440 uur.")],
+                                  description="0 = tot de start. Daarna kunnen deelnemers zich niet meer zelf "
+                                              "aan- of afmelden; jij kunt het dan nog wel. Leeg = 12 uur.")
+    speakers = StringField("Sprekers", filters=[strip], validators=[Optional(), Length(max=300)],
+                           description="Voor een masterclass, lezing of workshop.")
+    practical_notes = TextAreaField("Praktische informatie", filters=[strip], validators=[Optional(), Length(max=3000)],
+                                    description="Bijvoorbeeld de lengte van de wandeling en de toegankelijkheid.")
+    guide1 = SelectField("Begeleider 1", coerce=_optional_int, validators=[Optional()],
+                         description="Een wandeling heeft een duo: normaal één bewoner en één professional. "
+                                     "Begeleiders nemen geen plaats van deelnemers in.")
     guide2 = SelectField("Begeleider 2", coerce=_optional_int, validators=[Optional()])
 
     def set_guides(self, guides):
-        choices = [("", "Geen")] + [(str(g.id), g.name) for g in guides]
+        choices = [("", "Geen")] + [(str(g.id), f"{g.name} ({KIND_LABELS.get(g.kind, g.kind).lower()})")
+                                    for g in guides]
         self.guide1.choices = choices
         self.guide2.choices = choices
+
+    def validate_meeting_point(self, field):
+        if self.kind.data == "wijkwandeling" and not field.data:
+            raise ValidationError("Vul de verzamelplek van de wandeling in.")
 
     def validate_end_time(self, field):
         if self.start_time.data and field.data and field.data <= self.start_time.data:
@@ -102,6 +117,24 @@ class SeriesForm(DutchForm):
     capacity = IntegerField("Aantal plaatsen", default=16,
                             validators=[InputRequired("Vul het aantal plaatsen in."),
                                         NumberRange(min=1, max=200, message="Kies tussen 1 en 200 plaatsen.")])
+    guide1 = SelectField("Begeleider 1 (voor elke wandeling)", coerce=_optional_int, validators=[Optional()],
+                         description="Niet verplicht: je kunt het duo ook per wandeling kiezen.")
+    guide2 = SelectField("Begeleider 2 (voor elke wandeling)", coerce=_optional_int, validators=[Optional()])
+
+    def set_guides(self, guides):
+        choices = [("", "Nog niet gekozen")] + [
+            (str(g.id), f"{g.name} ({KIND_LABELS.get(g.kind, g.kind).lower()})") for g in guides]
+        self.guide1.choices = choices
+        self.guide2.choices = choices
+
+    def validate_guide2(self, field):
+        if field.data and field.data == self.guide1.data:
+            raise ValidationError("Kies twee verschillende begeleiders.")
+
+    def validate_first_date(self, field):
+        from ..core.timeutil import local_today
+        if field.data and field.data < local_today():
+            raise ValidationError("Kies een eerste datum vanaf vandaag.")
 
     def validate_end_time(self, field):
         if self.start_time.data and field.data and field.data <= self.start_time.data:
@@ -125,6 +158,9 @@ class AddPersonForm(DutchForm):
     name = StringField("Naam", filters=[strip], validators=[Optional(), Length(max=120)])
     phone = StringField("Telefoonnummer", filters=[strip], validators=[Optional(), Length(max=40)],
                         description="Voor iemand zonder e-mailadres: naam en telefoonnummer.")
+    kind = RadioField("Deelnemer is", choices=list(KIND_LABELS.items()), default="bewoner",
+                      validators=[Optional()], validate_choice=False,
+                      description="Alleen van belang voor iemand die nog geen account heeft.")
 
     def validate_phone(self, field):
         if not self.email.data and not (self.name.data and field.data):
@@ -138,3 +174,40 @@ class WalkInForm(DutchForm):
                        validators=[Optional(), Email("Vul een geldig e-mailadres in.")])
     kind = RadioField("Deelnemer is", choices=list(KIND_LABELS.items()), default="bewoner",
                       validators=[InputRequired("Kies bewoner of professional.")])
+
+
+class NewcomerForm(DutchForm):
+    name = StringField("Naam", filters=[strip],
+                       validators=[DataRequired("Vul je naam in."), Length(max=120, message="Maximaal 120 tekens.")])
+    email = EmailField("E-mailadres", filters=[strip],
+                       validators=[DataRequired("Vul je e-mailadres in."),
+                                   Email("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl."),
+                                   Length(max=254)],
+                       description="Je krijgt een e-mail om je aanmelding te bevestigen.")
+    kind = RadioField("Ik ben", choices=[("bewoner", "Bewoner"),
+                                         ("professional", "Professional (ik kom voor mijn werk)")],
+                      validators=[InputRequired("Kies of je bewoner of professional bent.")])
+    organisation = StringField("Organisatie (niet verplicht)", filters=[strip],
+                               validators=[Optional(), Length(max=160, message="Maximaal 160 tekens.")],
+                               description="Voor wie voor zijn of haar werk komt.")
+    # A field people do not see: bots fill it in, people leave it empty.
+    website = HiddenField()
+
+
+class CodeForm(DutchForm):
+    code = StringField("Code van de deelnemer", filters=[strip],
+                       validators=[DataRequired("Vul de code in, zoals ABCD-EFGH."), Length(max=20)],
+                       description="De code staat onder de QR-code op de pagina Mijn aanmeldingen.",
+                       render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
+
+
+MARK_CHOICES = [(str(n), str(n)) for n in range(1, 11)]
+
+
+class FeedbackForm(DutchForm):
+    mark = RadioField("Welk cijfer geef je deze activiteit?", choices=MARK_CHOICES,
+                      validators=[InputRequired("Kies een cijfer van 1 tot en met 10.")],
+                      description="1 is heel slecht, 10 is uitstekend.")
+    comment = TextAreaField("Opmerking (niet verplicht)", filters=[strip],
+                            validators=[Optional(), Length(max=2000, message="Maximaal 2000 tekens.")],
+                            description="Wat was goed, wat kan beter?")

@@ -1,7 +1,7 @@
 """Activities (walks, masterclasses, meetings, course sessions), sign-ups and attendance."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.timeutil import utcnow
@@ -123,7 +123,11 @@ class Registration(db.Model):
     # ``active`` is TRUE for a live registration and NULL once cancelled: NULLs never collide in a
     # unique constraint, so the database allows one active registration per person per activity
     # (on SQLite and PostgreSQL alike) while keeping cancelled ones as history.
-    __table_args__ = (UniqueConstraint("activity_id", "user_id", "active"),)
+    __table_args__ = (
+        UniqueConstraint("activity_id", "user_id", "active"),
+        # Participation figures read registrations per activity by state.
+        Index("ix_registration_activity_active_status_user", "activity_id", "active", "status", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
@@ -135,6 +139,8 @@ class Registration(db.Model):
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Set (by a guarded UPDATE) when the reminder two days before went into the outbox: never twice.
+    reminded_at: Mapped[datetime | None]
 
     activity: Mapped[Activity] = relationship()
     user = relationship("User", foreign_keys=[user_id])
@@ -157,7 +163,11 @@ class RegistrationEvent(db.Model):
 
 class Attendance(db.Model):
     __tablename__ = "attendance"
-    __table_args__ = (UniqueConstraint("activity_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("activity_id", "user_id"),
+        # Participation figures count the present per activity.
+        Index("ix_attendance_activity_present_user", "activity_id", "present", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
@@ -171,6 +181,8 @@ class Attendance(db.Model):
     participant_kind: Mapped[str | None] = mapped_column(String(20))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Set (by a guarded UPDATE) when the invitation to evaluate went into the outbox: never twice.
+    feedback_invited_at: Mapped[datetime | None]
 
     activity: Mapped[Activity] = relationship()
     user = relationship("User", foreign_keys=[user_id])
@@ -189,3 +201,24 @@ class Feedback(db.Model):
     mark: Mapped[int]
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None]
+
+
+class NewcomerSignup(db.Model):
+    """A sign-up from the public agenda by someone without an account (or not logged in), waiting
+    until they confirm their e-mail address; then it becomes a Registration."""
+
+    __tablename__ = "newcomer_signup"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
+    # What the person typed; linked to an Organisation only when that is not a partner (see services).
+    organisation_name: Mapped[str | None] = mapped_column(String(160))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+    # The outcome on confirmation: a registration, or the Dutch reason why not.
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id", ondelete="SET NULL"))
+    outcome: Mapped[str | None] = mapped_column(String(300))
+
+    activity: Mapped[Activity] = relationship()

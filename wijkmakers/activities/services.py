@@ -1,19 +1,40 @@
-"""Business rules for activities: sign-ups with a race-free seat counter and waitlist, cancellations
-with promotion, planning by organisers and attendance. Each public function is one transaction."""
+"""Business rules for activities: sign-ups with a race-free seat counter and waiting list, cancellations
+with promotion, newcomers who sign up on the way, planning by organisers, reminders and the personal
+calendar feed. Each public function is one transaction (``commit=False`` leaves it to the caller).
+
+Seats: a seat is granted only by ``UPDATE activity SET seats_taken = seats_taken + 1 WHERE id = :id AND
+seats_taken < capacity`` changing one row; otherwise the person is waitlisted. Every sign-up and
+cancellation first takes a lock on the activity (PostgreSQL: SELECT ... FOR UPDATE on its row; SQLite:
+a no-op UPDATE as the first statement, which takes the database write lock at once, like BEGIN
+IMMEDIATE), so the waiting-list position (max + 1) and the promotion on cancel are serialised per
+activity too. SQLite's "database is locked" after the busy timeout is retried a few times.
+"""
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import date as date_cls
 from datetime import datetime, timedelta
 
-from flask import current_app, has_request_context, url_for
 from sqlalchemy import and_, case, func, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import aliased, joinedload
 
-from ..auth.models import KIND_RESIDENT, User
+from ..auth.models import KIND_LABELS, KIND_PROFESSIONAL, KIND_RESIDENT, TOKEN_CONFIRM, TOKEN_RESET, User, UserRole
+from ..auth.services import consume_token, issue_token, normalise_email, user_by_email
 from ..core import audit
-from ..core.timeutil import nl_datetime, utcnow
+from ..core.permissions import BEGELEIDER, DEELNEMER, ORGANISATOR
+from ..core.timeutil import local_to_utc, nl_datetime, utcnow
 from ..extensions import db
-from ..notifications.services import Attachment, queue_mail
-from .ics import activity_ics
-from .models import (KIND_WALK, REG_CANCELLED, REG_CONFIRMED, REG_WAITLISTED, STATUS_CANCELLED,
-                     STATUS_PLANNED, WALK_MINIMUM, Activity, ActivityGuide, Attendance, Registration,
-                     RegistrationEvent)
+from ..notifications.services import queue_mail
+from ..partners.models import Organisation
+from . import mail
+from .ics import FeedItem
+from .models import (ACTIVITY_KINDS, KIND_SESSION, KIND_WALK, REG_CANCELLED, REG_CONFIRMED, REG_WAITLISTED,
+                     STATUS_CANCELLED, STATUS_PLANNED, WALK_MINIMUM, Activity,
+                     ActivityGuide, ActivitySeries, NewcomerSignup, Registration, RegistrationEvent)
+
+log = logging.getLogger("wijkmakers.activities")
 
 EV_REGISTERED = "geregistreerd"
 EV_WAITLISTED = "wachtlijst"
@@ -21,10 +42,20 @@ EV_PROMOTED = "doorgeschoven"
 EV_CANCELLED = "geannuleerd"
 EV_PRESENT = "aanwezig"
 EV_ABSENT = "afwezig"
+EVENT_LABELS = {EV_REGISTERED: "Aangemeld (plaats)", EV_WAITLISTED: "Op de wachtlijst",
+                EV_PROMOTED: "Doorgeschoven van de wachtlijst", EV_CANCELLED: "Afgemeld",
+                EV_PRESENT: "Aanwezig", EV_ABSENT: "Afwezig"}
+
+# A walk still under its minimum this long before it starts is flagged to the organisers.
+DECISION_WINDOW = timedelta(days=3)
+REMINDER_AHEAD = timedelta(days=2)
+CONFIRM_VALID = timedelta(days=2)
+DEFAULT_DEADLINE_HOURS = 12
+_LOCK_RETRIES = 4
 
 
 class SignupError(ValueError):
-    """A sign-up or cancellation that breaks a rule; the message is Dutch and shown to the user."""
+    """A rule of the activities feature was broken; the message is Dutch and shown to the user."""
 
 
 class NotFound(LookupError):
@@ -39,12 +70,12 @@ _table = Activity.__table__
 # --------------------------------------------------------------------------------------------------
 
 def _lock_activity(activity_id: int) -> None:
-    """Serialise sign-ups for one activity: the first statement of the transaction takes the lock.
+    """Serialise changes to one activity's sign-ups for the rest of the transaction.
 
     PostgreSQL: a row lock with SELECT ... FOR UPDATE. SQLite: a no-op UPDATE, which takes the database
     write lock at once (waiting up to the busy timeout) instead of upgrading a read transaction later.
     """
-    if db.engine.dialect.name == "postgresql":
+    if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(select(_table.c.id).where(_table.c.id == activity_id).with_for_update())
     else:
         db.session.execute(update(_table).where(_table.c.id == activity_id)
@@ -63,6 +94,26 @@ def _free_seat(activity_id: int) -> None:
                        .values(seats_taken=_table.c.seats_taken - 1))
 
 
+def _locked_out(exc: OperationalError) -> bool:
+    return "locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower()
+
+
+def _retrying(commit: bool, work):
+    """Run ``work()`` (a whole transaction of our own); retry when SQLite stays locked past its timeout."""
+    if not commit:
+        return work()
+    for attempt in range(_LOCK_RETRIES):
+        try:
+            return work()
+        except OperationalError as exc:
+            db.session.rollback()
+            if not _locked_out(exc) or attempt == _LOCK_RETRIES - 1:
+                raise
+            log.warning("database locked, retrying (attempt %s)", attempt + 1)
+            time.sleep(0.05 * (attempt + 1) + secrets.randbelow(50) / 1000)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def seats_left(activity: Activity) -> int:
     row = db.session.execute(select(_table.c.capacity, _table.c.seats_taken)
                              .where(_table.c.id == activity.id)).one_or_none()
@@ -71,26 +122,45 @@ def seats_left(activity: Activity) -> int:
     return max(0, row.capacity - row.seats_taken)
 
 
-def waitlist_rank(registration: Registration) -> int | None:
+def waitlist_rank(registration: Registration | None) -> int | None:
     """Position shown to people: rank among the active waitlisted (stored positions are never renumbered)."""
-    if registration.status != REG_WAITLISTED or registration.waitlist_position is None:
+    if registration is None or registration.status != REG_WAITLISTED or registration.waitlist_position is None:
         return None
     return db.session.scalar(select(func.count()).select_from(Registration).where(
         Registration.activity_id == registration.activity_id, Registration.status == REG_WAITLISTED,
         Registration.active.is_(True), Registration.waitlist_position <= registration.waitlist_position))
 
 
-def _event(registration_or_activity_id, user_id, event, by=None, note=None):
-    db.session.add(RegistrationEvent(activity_id=registration_or_activity_id, user_id=user_id, event=event,
+def waitlist_ranks(registrations) -> dict[int, int]:
+    """Rank among active waitlisted for many registrations, in one query."""
+    waiting = [r for r in registrations if r.status == REG_WAITLISTED and r.active]
+    if not waiting:
+        return {}
+    activity_ids = {r.activity_id for r in waiting}
+    rows = db.session.execute(select(Registration.id, Registration.activity_id).where(
+        Registration.activity_id.in_(activity_ids), Registration.status == REG_WAITLISTED,
+        Registration.active.is_(True)).order_by(Registration.activity_id, Registration.waitlist_position,
+                                                 Registration.id)).all()
+    ranks, counter = {}, {}
+    for reg_id, activity_id in rows:
+        counter[activity_id] = counter.get(activity_id, 0) + 1
+        ranks[reg_id] = counter[activity_id]
+    return ranks
+
+
+def _event(activity_id: int, user_id: int, event: str, by=None, note: str | None = None) -> None:
+    db.session.add(RegistrationEvent(activity_id=activity_id, user_id=user_id, event=event,
                                      by_id=by.id if by is not None else None, note=note))
 
 
 def is_guide(activity: Activity, user) -> bool:
-    return user is not None and any(g.user_id == user.id for g in activity.guides)
+    return user is not None and getattr(user, "id", None) is not None and any(
+        g.user_id == user.id for g in activity.guides)
 
 
-def _is_organiser(user) -> bool:
-    return user is not None and getattr(user, "is_authenticated", True) and user.has_role("organisator")
+def is_organiser(user) -> bool:
+    return (user is not None and getattr(user, "is_authenticated", True) and hasattr(user, "has_role")
+            and user.has_role(ORGANISATOR))
 
 
 def active_registration(activity_id: int, user_id: int) -> Registration | None:
@@ -98,132 +168,279 @@ def active_registration(activity_id: int, user_id: int) -> Registration | None:
         Registration.activity_id == activity_id, Registration.user_id == user_id, Registration.active.is_(True)))
 
 
-# --------------------------------------------------------------------------------------------------
-# Mail
-# --------------------------------------------------------------------------------------------------
-
-def _detail_url(activity: Activity) -> str | None:
-    if has_request_context() and "activities.detail" in current_app.view_functions:
-        return url_for("activities.detail", activity_id=activity.id, _external=True)
-    base = current_app.config.get("BASE_URL")
-    return f"{base.rstrip('/')}/agenda/{activity.id}" if base else None
+def deadline_of(activity: Activity) -> datetime:
+    return activity.signup_deadline or activity.starts_at
 
 
-def _place(activity: Activity) -> str:
-    place = activity.meeting_point or activity.location or "volgt nog"
-    return f"{place} ({activity.neighbourhood})" if activity.neighbourhood else place
-
-
-def _mail(user, activity: Activity, subject: str, intro: str, method: str = "REQUEST") -> None:
-    if not user.email:
-        return
-    url = _detail_url(activity)
-    body = (f"Beste {user.name},\n\n{intro}\n\n"
-            f"{activity.kind_label}: {activity.title}\n"
-            f"Wanneer: {nl_datetime(activity.starts_at)}\n"
-            f"Waar: {_place(activity)}\n"
-            + (f"Meer informatie: {url}\n" if url else "")
-            + "\nMet vriendelijke groet,\nWijkmakers Groningen\n")
-    ics = activity_ics(activity, method=method, url=url)
-    queue_mail(user.email, subject, body,
-               attachments=[Attachment(f"activiteit-{activity.id}.ics", f"text/calendar; method={method}", ics)])
+def signup_open(activity: Activity, now: datetime | None = None) -> bool:
+    return not activity.is_cancelled and (now or utcnow()) <= deadline_of(activity)
 
 
 # --------------------------------------------------------------------------------------------------
-# Sign-up and cancellation
+# Sign-up and cancellation (the public contract other features rely on)
 # --------------------------------------------------------------------------------------------------
 
-def register(activity: Activity, user, by=None, commit: bool = True, notify: bool = True) -> Registration:
-    """Sign ``user`` up: a seat when one is free, otherwise the waitlist. Raises SignupError."""
-    try:
-        _lock_activity(activity.id)
-        db.session.refresh(activity)
-        if activity.is_cancelled:
-            raise SignupError("Deze activiteit gaat niet door; aanmelden kan niet meer.")
-        deadline = activity.signup_deadline or activity.starts_at
-        if utcnow() > deadline and not _is_organiser(by):
-            raise SignupError("De aanmeldtermijn voor deze activiteit is verstreken.")
-        if is_guide(activity, user):
-            raise SignupError(f"{user.name} begeleidt deze activiteit en hoeft zich niet aan te melden.")
-        if active_registration(activity.id, user.id) is not None:
-            raise SignupError(f"{user.name} is al aangemeld voor deze activiteit.")
-        registration = Registration(activity_id=activity.id, user_id=user.id,
-                                    organisation_id=user.organisation_id,
-                                    registered_by_id=by.id if by is not None else None, active=True)
-        if _take_seat(activity.id):
-            registration.status = REG_CONFIRMED
-            event = EV_REGISTERED
+def register(activity: Activity, user: User, by: User | None = None, commit: bool = True,
+             notify: bool = True) -> Registration:
+    """Sign ``user`` up: a seat when one is free, otherwise the waiting list. Raises SignupError.
+
+    ``by`` is who does it (None or the person: self-service). Organisers acting via ``by`` may pass the
+    deadline. The registration records the person's organisation at this moment.
+    """
+    def work():
+        try:
+            registration = _register(activity, user, by, notify)
+            if commit:
+                db.session.commit()
+            return registration
+        except SignupError:
+            if commit:
+                db.session.rollback()
+            raise
+        except IntegrityError as exc:  # only without our lock (e.g. a caller's odd transaction)
+            if commit:
+                db.session.rollback()
+            raise SignupError(f"{user.name} is al aangemeld voor deze activiteit.") from exc
+
+    return _retrying(commit, work)
+
+
+def _register(activity: Activity, user: User, by, notify: bool) -> Registration:
+    _lock_activity(activity.id)
+    db.session.refresh(activity)
+    if activity.is_cancelled:
+        raise SignupError("Deze activiteit gaat niet door; aanmelden kan niet meer.")
+    if utcnow() > deadline_of(activity) and not is_organiser(by):
+        raise SignupError("De aanmeldtermijn voor deze activiteit is verstreken.")
+    if not user.is_active:
+        raise SignupError("Dit account is niet actief; aanmelden kan niet.")
+    if is_guide(activity, user):
+        raise SignupError(f"{user.name} begeleidt deze activiteit en hoeft zich niet aan te melden.")
+    if active_registration(activity.id, user.id) is not None:
+        raise SignupError(f"{user.name} is al aangemeld voor deze activiteit.")
+    registration = Registration(activity_id=activity.id, user_id=user.id, organisation_id=user.organisation_id,
+                                registered_by_id=by.id if by is not None else None, active=True)
+    if _take_seat(activity.id):
+        registration.status = REG_CONFIRMED
+        event = EV_REGISTERED
+    else:
+        last = db.session.scalar(select(func.max(Registration.waitlist_position))
+                                 .where(Registration.activity_id == activity.id))
+        registration.status = REG_WAITLISTED
+        registration.waitlist_position = (last or 0) + 1
+        event = EV_WAITLISTED
+    db.session.add(registration)
+    _event(activity.id, user.id, event, by)
+    db.session.flush()
+    db.session.expire(activity, ["seats_taken"])
+    if notify:
+        if registration.status == REG_CONFIRMED:
+            mail.send_activity_mail(user, activity, "mail_registered.txt", f"Aangemeld: {activity.title}")
         else:
-            last = db.session.scalar(select(func.max(Registration.waitlist_position))
-                                     .where(Registration.activity_id == activity.id))
-            registration.status = REG_WAITLISTED
-            registration.waitlist_position = (last or 0) + 1
-            event = EV_WAITLISTED
-        db.session.add(registration)
-        _event(activity.id, user.id, event, by)
-        db.session.flush()
-        db.session.expire(activity, ["seats_taken"])
-        if notify:
-            if registration.status == REG_CONFIRMED:
-                _mail(user, activity, f"Aangemeld: {activity.title}",
-                      "Je bent aangemeld. Je plek is bevestigd; zet de afspraak in je agenda met de bijlage.")
-            else:
-                _mail(user, activity, f"Wachtlijst: {activity.title}",
-                      f"De activiteit is vol. Je staat op de wachtlijst (plaats "
-                      f"{waitlist_rank(registration)}). Komt er een plek vrij, dan schuif je automatisch "
-                      "door en krijg je bericht.")
-        if commit:
-            db.session.commit()
-        return registration
-    except Exception:
-        if commit:
-            db.session.rollback()
-        raise
+            mail.send_activity_mail(user, activity, "mail_waitlisted.txt", f"Wachtlijst: {activity.title}",
+                                    rank=waitlist_rank(registration))
+    return registration
 
 
-def cancel_registration(registration: Registration, by=None, commit: bool = True,
+def cancel_registration(registration: Registration, by: User | None = None, commit: bool = True,
                         notify: bool = True) -> Registration | None:
-    """Cancel a registration; a freed seat goes to the first on the waitlist, who is returned."""
-    try:
-        _lock_activity(registration.activity_id)
-        db.session.refresh(registration)
-        if not registration.active:
-            raise SignupError("Deze aanmelding is al geannuleerd.")
-        was_confirmed = registration.status == REG_CONFIRMED
-        registration.status = REG_CANCELLED
-        registration.active = None
-        _event(registration.activity_id, registration.user_id, EV_CANCELLED, by)
-        promoted = None
-        if was_confirmed:
-            _free_seat(registration.activity_id)
-            activity = db.session.get(Activity, registration.activity_id)
-            db.session.flush()
-            candidate = db.session.scalar(
-                select(Registration).where(Registration.activity_id == registration.activity_id,
-                                           Registration.status == REG_WAITLISTED,
-                                           Registration.active.is_(True))
-                .order_by(Registration.waitlist_position, Registration.id).limit(1))
-            if candidate is not None and not activity.is_cancelled and _take_seat(activity.id):
-                candidate.status = REG_CONFIRMED
-                _event(activity.id, candidate.user_id, EV_PROMOTED, by)
-                promoted = candidate
-                if notify:
-                    _mail(candidate.user, activity, f"Er is een plek vrij: {activity.title}",
-                          "Goed nieuws: er is een plek vrijgekomen en je bent doorgeschoven van de wachtlijst. "
-                          "Je plek is bevestigd.")
-            db.session.expire(activity, ["seats_taken"])
+    """Cancel a registration; a freed seat goes to the first person waiting, who is returned (and mailed).
+
+    Self-service (``by`` None or not an organiser): a confirmed seat can be given back until the
+    deadline, a place on the waiting list until the start. Organisers may always.
+    """
+    def work():
+        try:
+            promoted = _cancel(registration, by, notify)
+            if commit:
+                db.session.commit()
+            return promoted
+        except SignupError:
+            if commit:
+                db.session.rollback()
+            raise
+
+    return _retrying(commit, work)
+
+
+def _cancel(registration: Registration, by, notify: bool) -> Registration | None:
+    _lock_activity(registration.activity_id)
+    db.session.refresh(registration)
+    activity = db.session.get(Activity, registration.activity_id)
+    db.session.refresh(activity)
+    if not registration.active:
+        raise SignupError("Deze aanmelding is al geannuleerd.")
+    now = utcnow()
+    was_confirmed = registration.status == REG_CONFIRMED
+    if not is_organiser(by) and not activity.is_cancelled:
+        if now >= activity.starts_at:
+            raise SignupError("De activiteit is al begonnen; afmelden kan niet meer. "
+                              "Laat het de organisatie weten als je er niet bent.")
+        if was_confirmed and now > deadline_of(activity):
+            raise SignupError("De afmeldtermijn is verstreken. Kun je toch niet komen? "
+                              "Laat het de organisatie weten, dan kan iemand anders je plek krijgen.")
+    registration.status = REG_CANCELLED
+    registration.active = None
+    _event(activity.id, registration.user_id, EV_CANCELLED, by)
+    promoted = None
+    if was_confirmed:
+        _free_seat(activity.id)
         db.session.flush()
-        if commit:
-            db.session.commit()
+        moved = _promote_waiting(activity, by, notify)
+        promoted = moved[0] if moved else None
+    db.session.flush()
+    db.session.expire(activity, ["seats_taken"])
+    return promoted
+
+
+def _promote_waiting(activity: Activity, by, notify: bool) -> list[Registration]:
+    """Give free seats to the waiting list in order (the caller holds the activity lock)."""
+    promoted = []
+    if activity.is_cancelled or activity.starts_at <= utcnow():
         return promoted
-    except Exception:
-        if commit:
-            db.session.rollback()
-        raise
+    while True:
+        candidate = db.session.scalar(
+            select(Registration).where(Registration.activity_id == activity.id,
+                                       Registration.status == REG_WAITLISTED, Registration.active.is_(True))
+            .order_by(Registration.waitlist_position, Registration.id).limit(1))
+        if candidate is None or not _take_seat(activity.id):
+            break
+        candidate.status = REG_CONFIRMED
+        _event(activity.id, candidate.user_id, EV_PROMOTED, by)
+        db.session.flush()
+        promoted.append(candidate)
+        if notify:
+            mail.send_activity_mail(candidate.user, activity, "mail_promoted.txt",
+                                    f"Er is een plek vrij: {activity.title}")
+    return promoted
 
 
 # --------------------------------------------------------------------------------------------------
-# Agenda
+# Newcomers: sign up on the way, confirm the e-mail address
+# --------------------------------------------------------------------------------------------------
+
+def is_public_activity(activity: Activity) -> bool:
+    return activity.cohort_id is None and activity.kind != KIND_SESSION
+
+
+def start_newcomer_signup(activity: Activity, name: str, email: str, kind: str,
+                          organisation_name: str | None = None) -> None:
+    """Remember the sign-up and mail a confirmation link. The seat (or waiting-list place) is taken
+    when the address is confirmed, so nobody can fill a walk with made-up addresses.
+
+    The answer is the same whether or not an account with this address exists (no account probing):
+    an existing account is never changed here; its owner just gets the link too.
+    """
+    if not is_public_activity(activity):
+        raise NotFound()
+    if not signup_open(activity):
+        raise SignupError("Aanmelden voor deze activiteit is niet meer mogelijk.")
+    email = normalise_email(email)
+    name = (name or "").strip()
+    if not email or not name:
+        raise SignupError("Vul je naam en e-mailadres in.")
+    if kind not in KIND_LABELS:
+        raise SignupError("Kies of je bewoner of professional bent.")
+    user = user_by_email(email)
+    if user is None:
+        user = User(email=email, name=name, kind=kind, password_hash=None)
+        user.roles = [UserRole(role=DEELNEMER)]
+        db.session.add(user)
+        try:
+            db.session.flush()
+        except IntegrityError:  # the same address, at the same moment, from another request
+            db.session.rollback()
+            user = user_by_email(email)
+            if user is None:
+                raise
+    if not user.is_active:
+        db.session.rollback()
+        return  # a deactivated account gets nothing, and the visitor sees the usual answer
+    pending = db.session.scalar(select(NewcomerSignup).where(
+        NewcomerSignup.user_id == user.id, NewcomerSignup.activity_id == activity.id,
+        NewcomerSignup.completed_at.is_(None)))
+    if pending is None:
+        pending = NewcomerSignup(user_id=user.id, activity_id=activity.id)
+        db.session.add(pending)
+    pending.organisation_name = (organisation_name or "").strip()[:160] or None
+    token = issue_token(user, TOKEN_CONFIRM, CONFIRM_VALID)
+    body = mail.render("mail_confirm.txt", name=name, activity=activity, place=mail.place(activity),
+                       link=mail.link("activities.confirm_email", token=token),
+                       days=CONFIRM_VALID.days)
+    queue_mail(email, f"Bevestig je aanmelding: {activity.title}", body)
+    db.session.commit()
+
+
+@dataclass
+class NewcomerOutcome:
+    activity: Activity
+    registration: Registration | None
+    message: str | None
+    rank: int | None = None
+
+
+def confirm_newcomer(token: str) -> tuple[User, list[NewcomerOutcome], str | None]:
+    """Use a confirmation link: the address is confirmed and every pending sign-up of this person becomes
+    a registration (seat or waiting list). Returns the person, the outcomes and, for someone without a
+    password yet, a link to choose one."""
+    user = consume_token(token, TOKEN_CONFIRM)
+    if user is None:
+        db.session.rollback()
+        raise SignupError("Deze link is verlopen of al gebruikt. Meld je opnieuw aan via de agenda; "
+                          "je krijgt dan een nieuwe link.")
+    now = utcnow()
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now
+    pendings = db.session.scalars(select(NewcomerSignup).options(joinedload(NewcomerSignup.activity))
+                                  .where(NewcomerSignup.user_id == user.id, NewcomerSignup.completed_at.is_(None))
+                                  .order_by(NewcomerSignup.id)).all()
+    outcomes = []
+    for pending in pendings:
+        if user.organisation_id is None and pending.organisation_name:
+            organisation = _organisation_for_newcomer(pending.organisation_name)
+            if organisation is not None:
+                user.organisation_id = organisation.id
+                db.session.flush()
+        try:
+            registration = _register(pending.activity, user, None, notify=True)
+        except SignupError as exc:
+            pending.outcome = str(exc)[:300]
+            outcomes.append(NewcomerOutcome(pending.activity, None, str(exc)))
+        else:
+            pending.registration_id = registration.id
+            outcomes.append(NewcomerOutcome(pending.activity, registration, None, waitlist_rank(registration)))
+        pending.completed_at = now
+    password_link = None
+    if not user.password_hash:
+        password_link = mail.link("auth.reset_password", token=issue_token(user, TOKEN_RESET, CONFIRM_VALID))
+    audit.record(user.id, "newcomer.confirmed", "user", user.id, signups=len(outcomes))
+    db.session.commit()
+    return user, outcomes, password_link
+
+
+def _organisation_for_newcomer(name: str) -> Organisation | None:
+    """The organisation a newcomer named: an existing non-partner one, or a new one of type 'overig'.
+
+    A partner organisation is never linked from an unverified name: its partner contact would see the
+    person as staff, and the partner figures would count them. The typed name stays on the sign-up.
+    """
+    name = " ".join(name.split())[:160]
+    if not name:
+        return None
+    organisation = db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower()))
+    if organisation is not None:
+        return None if organisation.partner_since is not None else organisation
+    organisation = Organisation(name=name, type="overig")
+    db.session.add(organisation)
+    try:
+        db.session.flush()
+    except IntegrityError:  # pragma: no cover - created at the same moment by another newcomer
+        return None
+    return organisation
+
+
+# --------------------------------------------------------------------------------------------------
+# Agenda and personal lists
 # --------------------------------------------------------------------------------------------------
 
 def parse_month(value: str | None) -> tuple[int, int] | None:
@@ -242,8 +459,6 @@ def parse_month(value: str | None) -> tuple[int, int] | None:
 
 def agenda_query(kind: str | None = None, neighbourhood: str | None = None, month: tuple[int, int] | None = None):
     """Upcoming planned activities open to everyone (course sessions excluded), soonest first."""
-    from ..core.timeutil import local_to_utc
-    from .models import ACTIVITY_KINDS, KIND_SESSION
     stmt = select(Activity).where(Activity.status == STATUS_PLANNED, Activity.cohort_id.is_(None),
                                   Activity.kind != KIND_SESSION, Activity.ends_at >= utcnow())
     if kind and kind in ACTIVITY_KINDS:
@@ -259,60 +474,93 @@ def agenda_query(kind: str | None = None, neighbourhood: str | None = None, mont
 
 
 def registrations_of_user(user_id: int) -> list[Registration]:
-    from sqlalchemy.orm import joinedload
     return list(db.session.scalars(
         select(Registration).options(joinedload(Registration.activity))
         .where(Registration.user_id == user_id).join(Activity, Activity.id == Registration.activity_id)
-        .order_by(Activity.starts_at.desc())))
-
-
-def waitlist_ranks(registrations) -> dict[int, int]:
-    """Rank among active waitlisted for many registrations in one query."""
-    waiting = [r for r in registrations if r.status == REG_WAITLISTED and r.active]
-    if not waiting:
-        return {}
-    activity_ids = {r.activity_id for r in waiting}
-    rows = db.session.execute(select(Registration.id, Registration.activity_id).where(
-        Registration.activity_id.in_(activity_ids), Registration.status == REG_WAITLISTED,
-        Registration.active.is_(True)).order_by(Registration.activity_id, Registration.waitlist_position,
-                                                 Registration.id)).all()
-    ranks, counter = {}, {}
-    for reg_id, activity_id in rows:
-        counter[activity_id] = counter.get(activity_id, 0) + 1
-        ranks[reg_id] = counter[activity_id]
-    return ranks
+        .order_by(Activity.starts_at.desc(), Registration.id.desc())))
 
 
 # --------------------------------------------------------------------------------------------------
 # Planning (organisers)
 # --------------------------------------------------------------------------------------------------
 
-def manage_overview(now: datetime | None = None) -> list[dict]:
-    """Upcoming activities with confirmed and waitlist counts in one GROUP BY query."""
+def minimum_of(activity: Activity) -> int | None:
+    return activity.min_participants or (WALK_MINIMUM if activity.kind == KIND_WALK else None)
+
+
+def needs_decision(activity: Activity, confirmed: int, now: datetime | None = None) -> bool:
+    """A walk still under its minimum a few days before it starts, without a go decision yet."""
     now = now or utcnow()
+    minimum = minimum_of(activity)
+    return (activity.kind == KIND_WALK and not activity.is_cancelled and activity.go_decision_at is None
+            and minimum is not None and confirmed < minimum and now < activity.starts_at <= now + DECISION_WINDOW)
+
+
+def _counts():
     confirmed = func.count(case((and_(Registration.status == REG_CONFIRMED, Registration.active.is_(True)),
                                  Registration.id)))
     waiting = func.count(case((and_(Registration.status == REG_WAITLISTED, Registration.active.is_(True)),
                                Registration.id)))
+    return confirmed.label("confirmed"), waiting.label("waiting")
+
+
+def manage_query(now: datetime | None = None, past: bool = False, kind: str | None = None):
+    """Upcoming (or past, newest first) activities, course sessions too (read-only), with confirmed and
+    waiting counts: one GROUP BY."""
+    now = now or utcnow()
+    confirmed, waiting = _counts()
+    stmt = (select(Activity, confirmed, waiting)
+            .outerjoin(Registration, Registration.activity_id == Activity.id).group_by(Activity.id))
+    if kind and kind in ACTIVITY_KINDS:
+        stmt = stmt.where(Activity.kind == kind)
+    if past:
+        return stmt.where(Activity.ends_at < now).order_by(Activity.starts_at.desc(), Activity.id.desc())
+    return stmt.where(Activity.ends_at >= now).order_by(Activity.starts_at, Activity.id)
+
+
+def overview_rows(rows, now: datetime | None = None) -> list[dict]:
+    now = now or utcnow()
+    return [{"activity": activity, "confirmed": n_confirmed, "waiting": n_waiting, "minimum": minimum_of(activity),
+             "under_minimum": needs_decision(activity, n_confirmed, now),
+             "session": not is_public_activity(activity), "warnings": duo_warnings(activity)}
+            for activity, n_confirmed, n_waiting in rows]
+
+
+def manage_overview(now: datetime | None = None) -> list[dict]:
+    return overview_rows(db.session.execute(manage_query(now)).all(), now)
+
+
+def walks_needing_decision(now: datetime | None = None) -> list[tuple[Activity, int]]:
+    """Walks in the next few days still under their minimum and without a go decision (one query)."""
+    now = now or utcnow()
+    confirmed, _waiting = _counts()
     rows = db.session.execute(
-        select(Activity, confirmed.label("confirmed"), waiting.label("waiting"))
-        .outerjoin(Registration, Registration.activity_id == Activity.id)
-        .where(Activity.ends_at >= now, Activity.cohort_id.is_(None))
-        .group_by(Activity.id).order_by(Activity.starts_at, Activity.id)).all()
-    result = []
-    for activity, n_confirmed, n_waiting in rows:
-        minimum = activity.min_participants or (WALK_MINIMUM if activity.kind == KIND_WALK else None)
-        under = (activity.kind == KIND_WALK and not activity.is_cancelled and minimum is not None
-                 and n_confirmed < minimum and activity.starts_at - now <= timedelta(days=3))
-        result.append({"activity": activity, "confirmed": n_confirmed, "waiting": n_waiting,
-                       "minimum": minimum, "under_minimum": under})
-    return result
+        select(Activity, confirmed).outerjoin(Registration, Registration.activity_id == Activity.id)
+        .where(Activity.kind == KIND_WALK, Activity.status == STATUS_PLANNED, Activity.go_decision_at.is_(None),
+               Activity.starts_at > now, Activity.starts_at <= now + DECISION_WINDOW)
+        .group_by(Activity.id).order_by(Activity.starts_at)).all()
+    return [(activity, n) for activity, n in rows if needs_decision(activity, n, now)]
 
 
 def guide_candidates() -> list[User]:
-    from ..auth.models import UserRole
     return list(db.session.scalars(select(User).join(UserRole).where(
-        UserRole.role == "begeleider", User.active.is_(True), User.anonymised_at.is_(None)).order_by(User.name)))
+        UserRole.role == BEGELEIDER, User.active.is_(True), User.anonymised_at.is_(None)).order_by(User.name)))
+
+
+def duo_warnings(activity: Activity) -> list[str]:
+    """A walk is led by a duo: normally one resident and one professional. Warnings, not refusals."""
+    if activity.kind != KIND_WALK or activity.is_cancelled:
+        return []
+    guides = [g.user for g in activity.guides if g.user is not None]
+    if len(guides) < 2:
+        return ["Deze wandeling heeft nog geen duo van twee begeleiders."]
+    if len(guides) > 2:
+        return ["Deze wandeling heeft meer dan twee begeleiders; normaal is het een duo."]
+    kinds = {g.kind for g in guides}
+    if kinds != {KIND_RESIDENT, KIND_PROFESSIONAL}:
+        both = "bewoners" if kinds == {KIND_RESIDENT} else "professionals"
+        return [f"Beide begeleiders zijn {both}; normaal is het één bewoner en één professional."]
+    return []
 
 
 def _set_guides(activity: Activity, guide_ids) -> None:
@@ -320,6 +568,15 @@ def _set_guides(activity: Activity, guide_ids) -> None:
     for gid in guide_ids:
         if gid and gid not in wanted:
             wanted.append(gid)
+    if wanted:
+        guides = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(wanted)))}
+        for gid in wanted:
+            user = guides.get(gid)
+            if user is None or not user.has_role(BEGELEIDER) or not user.is_active:
+                raise SignupError("Kies als begeleider iemand met de rol begeleider.")
+            if activity.id is not None and active_registration(activity.id, gid) is not None:
+                raise SignupError(f"{user.name} is aangemeld als deelnemer. Meld deze persoon eerst af "
+                                  "voordat je haar of hem als begeleider kiest.")
     activity.guides = [g for g in activity.guides if g.user_id in wanted]
     have = {g.user_id for g in activity.guides}
     for gid in wanted:
@@ -327,27 +584,65 @@ def _set_guides(activity: Activity, guide_ids) -> None:
             activity.guides.append(ActivityGuide(user_id=gid))
 
 
-def save_activity(activity: Activity | None, data: dict, guide_ids, by) -> Activity:
-    """Create (activity None) or update an activity from cleaned form data; one transaction."""
+def save_activity(activity: Activity | None, data: dict, guide_ids, by: User) -> Activity:
+    """Create (activity None) or update an activity from cleaned form data; one transaction.
+
+    More seats go to the waiting list at once; a change of time or place is mailed to everyone signed
+    up, with the updated .ics (same UID, higher SEQUENCE).
+    """
     creating = activity is None
-    if creating:
-        activity = Activity(created_by_id=by.id, status=STATUS_PLANNED, seats_taken=0)
-        db.session.add(activity)
-    if not creating and data["capacity"] < activity.seats_taken:
-        raise SignupError(f"Er zijn al {activity.seats_taken} plaatsen bezet; de capaciteit kan niet lager.")
-    if not creating and (activity.starts_at != data["starts_at"] or activity.ends_at != data["ends_at"]
-                         or activity.meeting_point != data.get("meeting_point")
-                         or activity.location != data.get("location")):
-        activity.ics_sequence = (activity.ics_sequence or 0) + 1
-    for key, value in data.items():
-        setattr(activity, key, value)
-    if activity.kind == KIND_WALK and activity.min_participants is None:
-        activity.min_participants = WALK_MINIMUM
-    _set_guides(activity, guide_ids)
-    db.session.flush()
-    audit.record(by.id, "activity.created" if creating else "activity.updated", "activity", activity.id)
-    db.session.commit()
+    try:
+        if creating:
+            if data.get("kind") == KIND_SESSION:
+                raise SignupError("Bijeenkomsten van een leergang plan je bij de leergang zelf.")
+            activity = Activity(created_by_id=by.id, status=STATUS_PLANNED, seats_taken=0)
+            db.session.add(activity)
+            moved = False
+        else:
+            _lock_activity(activity.id)
+            db.session.refresh(activity)
+            if not is_public_activity(activity):
+                raise SignupError("Bijeenkomsten van een leergang plan je bij de leergang zelf.")
+            if activity.is_cancelled:
+                raise SignupError("Deze activiteit is geannuleerd en kan niet meer worden gewijzigd.")
+            if data["capacity"] < activity.seats_taken:
+                raise SignupError(f"Er zijn al {activity.seats_taken} plaatsen bezet; de capaciteit kan niet "
+                                  f"lager dan {activity.seats_taken}. Meld eerst mensen af.")
+            moved = (activity.starts_at != data["starts_at"] or activity.ends_at != data["ends_at"]
+                     or activity.meeting_point != data.get("meeting_point")
+                     or activity.location != data.get("location"))
+            if moved:
+                activity.ics_sequence = (activity.ics_sequence or 0) + 1
+        for key, value in data.items():
+            setattr(activity, key, value)
+        if activity.kind == KIND_WALK and activity.min_participants is None:
+            activity.min_participants = WALK_MINIMUM
+        db.session.flush()
+        _set_guides(activity, guide_ids)
+        db.session.flush()
+        promoted = [] if creating else _promote_waiting(activity, by, notify=True)
+        if moved:
+            regs = db.session.scalars(select(Registration).options(joinedload(Registration.user)).where(
+                Registration.activity_id == activity.id, Registration.active.is_(True))).all()
+            for registration in regs:
+                mail.send_activity_mail(registration.user, activity, "mail_changed.txt",
+                                        f"Gewijzigd: {activity.title}")
+        audit.record(by.id, "activity.created" if creating else "activity.updated", "activity", activity.id,
+                     promoted=len(promoted), moved=bool(moved))
+        db.session.commit()
+    except SignupError:
+        db.session.rollback()
+        raise
     return activity
+
+
+def decide_go(activity: Activity, by: User) -> None:
+    """The organiser decides that a walk under its minimum goes ahead; the flag disappears."""
+    if activity.is_cancelled:
+        raise SignupError("Deze activiteit is al geannuleerd.")
+    activity.go_decision_at = utcnow()
+    audit.record(by.id, "activity.go_decision", "activity", activity.id)
+    db.session.commit()
 
 
 def next_planned_walk(after: Activity) -> Activity | None:
@@ -356,65 +651,83 @@ def next_planned_walk(after: Activity) -> Activity | None:
         Activity.starts_at > max(after.starts_at, utcnow())).order_by(Activity.starts_at).limit(1))
 
 
-def cancel_activity(activity: Activity, reason: str, by) -> int:
-    """Cancel an activity, mail every active registrant a cancelling .ics; returns the number mailed."""
-    if activity.is_cancelled:
-        raise SignupError("Deze activiteit is al geannuleerd.")
+def cancel_activity(activity: Activity, reason: str, by: User) -> int:
+    """Cancel an activity and mail everyone signed up (and the guides) a cancelling .ics, pointing to the
+    next walk; returns the number of people mailed."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise SignupError("Vul de reden in; deelnemers krijgen die te lezen.")
     _lock_activity(activity.id)
+    db.session.refresh(activity)
+    if activity.is_cancelled:
+        db.session.rollback()
+        raise SignupError("Deze activiteit is al geannuleerd.")
+    if not is_public_activity(activity):
+        db.session.rollback()
+        raise SignupError("Bijeenkomsten van een leergang annuleer je bij de leergang zelf.")
+    if activity.ends_at < utcnow():
+        db.session.rollback()
+        raise SignupError("Deze activiteit is al voorbij en kan niet meer worden geannuleerd.")
     activity.status = STATUS_CANCELLED
-    activity.cancel_reason = reason
+    activity.cancel_reason = reason[:500]
     activity.cancelled_at = utcnow()
     activity.ics_sequence = (activity.ics_sequence or 0) + 1
-    registrations = db.session.scalars(select(Registration).where(
+    registrations = db.session.scalars(select(Registration).options(joinedload(Registration.user)).where(
         Registration.activity_id == activity.id, Registration.active.is_(True))).all()
     alternative = next_planned_walk(activity) if activity.kind == KIND_WALK else None
-    intro = f"Helaas gaat deze activiteit niet door. Reden: {reason}"
-    if alternative is not None:
-        intro += (f"\n\nDe volgende wijkwandeling is {alternative.title} op "
-                  f"{nl_datetime(alternative.starts_at)}. Je bent van harte welkom; meld je aan via de agenda.")
+    alternative_url = mail.detail_link(alternative) if alternative is not None else None
+    people = [r.user for r in registrations] + [g.user for g in activity.guides]
     mailed = 0
-    for registration in registrations:
-        if registration.user.email:
-            _mail(registration.user, activity, f"Geannuleerd: {activity.title}", intro, method="CANCEL")
+    for person in people:
+        if mail.send_activity_mail(person, activity, "mail_cancelled.txt", f"Gaat niet door: {activity.title}",
+                                   method="CANCEL", reason=reason, alternative=alternative,
+                                   alternative_url=alternative_url, guide=is_guide(activity, person)):
             mailed += 1
-    audit.record(by.id, "activity.cancelled", "activity", activity.id, reason=reason, notified=mailed)
+    audit.record(by.id, "activity.cancelled", "activity", activity.id, reason=reason[:200], notified=mailed)
     db.session.commit()
     return mailed
 
 
-def create_series(themes: list[str], first_date, months: int, start_time, end_time, neighbourhoods: list[str],
-                  meeting_point: str | None, capacity: int, by) -> list[Activity]:
-    """One walk per month from ``first_date``, themes and neighbourhoods taken in turn; one transaction."""
-    from datetime import date as date_cls
-    from ..core.timeutil import local_to_utc
-    from .models import ActivitySeries
+def create_series(themes: list[str], first_date: date_cls, months: int, start_time, end_time,
+                  neighbourhoods: list[str], meeting_point: str | None, capacity: int, by: User,
+                  guide_ids=()) -> list[Activity]:
+    """One walk per month from ``first_date`` (same day of the month, at most the 28th), themes and
+    neighbourhoods taken in turn; one transaction. Each walk is then editable on its own."""
+    if months < 1 or not themes:
+        raise SignupError("Geef minstens één thema en één maand.")
     series = ActivitySeries(kind=KIND_WALK, title=f"Wijkwandelingen vanaf {first_date:%m-%Y}", created_by_id=by.id)
     db.session.add(series)
     created = []
     for i in range(months):
         month_index = first_date.month - 1 + i
         year, month = first_date.year + month_index // 12, month_index % 12 + 1
-        day = min(first_date.day, 28)
-        when = date_cls(year, month, day)
-        theme = themes[i % len(themes)] if themes else None
+        when = date_cls(year, month, min(first_date.day, 28))
+        theme = themes[i % len(themes)]
         hood = neighbourhoods[i % len(neighbourhoods)] if neighbourhoods else None
         starts = local_to_utc(datetime.combine(when, start_time))
-        activity = Activity(kind=KIND_WALK, title=f"Wijkwandeling {hood or ''}: {theme or ''}".replace(" :", ":")
-                            .strip(": "), theme=theme, neighbourhood=hood, meeting_point=meeting_point,
-                            starts_at=starts, ends_at=local_to_utc(datetime.combine(when, end_time)),
-                            signup_deadline=starts - timedelta(hours=12), capacity=capacity,
+        title = f"Wijkwandeling {hood}: {theme}" if hood else f"Wijkwandeling: {theme}"
+        activity = Activity(kind=KIND_WALK, title=title[:160], theme=theme[:120], neighbourhood=hood,
+                            meeting_point=meeting_point, starts_at=starts,
+                            ends_at=local_to_utc(datetime.combine(when, end_time)),
+                            signup_deadline=starts - timedelta(hours=DEFAULT_DEADLINE_HOURS), capacity=capacity,
                             min_participants=WALK_MINIMUM, series=series, created_by_id=by.id,
-                            status=STATUS_PLANNED, seats_taken=0, description="")
+                            status=STATUS_PLANNED, seats_taken=0, description="", practical_notes="")
         db.session.add(activity)
         created.append(activity)
     db.session.flush()
+    try:
+        for activity in created:
+            _set_guides(activity, guide_ids)
+    except SignupError:
+        db.session.rollback()
+        raise
     audit.record(by.id, "activity.series_created", "activity_series", series.id, count=len(created))
     db.session.commit()
     return created
 
 
 def registrations_for(activity: Activity) -> list[Registration]:
-    from sqlalchemy.orm import joinedload
+    """Active registrations: confirmed first, then the waiting list in order."""
     return list(db.session.scalars(
         select(Registration).options(joinedload(Registration.user))
         .where(Registration.activity_id == activity.id, Registration.active.is_(True))
@@ -422,76 +735,162 @@ def registrations_for(activity: Activity) -> list[Registration]:
                   Registration.id)))
 
 
+def registration_history(activity: Activity, limit: int = 300) -> list[tuple[RegistrationEvent, str, str | None]]:
+    """Every status change of this activity's sign-ups and attendance, newest first, with who did it."""
+    person, actor = aliased(User), aliased(User)
+    return db.session.execute(
+        select(RegistrationEvent, person.name, actor.name)
+        .join(person, person.id == RegistrationEvent.user_id)
+        .outerjoin(actor, actor.id == RegistrationEvent.by_id)
+        .where(RegistrationEvent.activity_id == activity.id)
+        .order_by(RegistrationEvent.at.desc(), RegistrationEvent.id.desc()).limit(limit)).all()
+
+
+def pending_newcomers(activity: Activity) -> list[tuple[NewcomerSignup, str]]:
+    """Sign-ups from the agenda still waiting for the e-mail confirmation."""
+    return db.session.execute(
+        select(NewcomerSignup, User.name).join(User, User.id == NewcomerSignup.user_id)
+        .where(NewcomerSignup.activity_id == activity.id, NewcomerSignup.completed_at.is_(None))
+        .order_by(NewcomerSignup.created_at)).all()
+
+
+def stated_organisations(activity: Activity) -> dict[int, str]:
+    """user id -> the organisation name a newcomer typed (shown to organisers next to the registration)."""
+    rows = db.session.execute(select(NewcomerSignup.user_id, NewcomerSignup.organisation_name).where(
+        NewcomerSignup.activity_id == activity.id, NewcomerSignup.organisation_name.is_not(None)))
+    return {user_id: name for user_id, name in rows}
+
+
 def find_or_create_person(name: str, email: str | None, phone: str | None, kind: str = KIND_RESIDENT) -> User:
-    """The user with this e-mail, or a minimal record (no password; e-mail may be empty)."""
-    email = (email or "").strip().lower() or None
+    """The user with this e-mail, or a minimal record (no password; the e-mail may be empty)."""
+    email = normalise_email(email)
     if email:
-        user = db.session.scalar(select(User).where(User.email == email))
+        user = user_by_email(email)
         if user is not None:
             return user
-    user = User(name=name.strip(), email=email, phone=(phone or "").strip() or None, kind=kind,
+    if kind not in KIND_LABELS:
+        kind = KIND_RESIDENT
+    user = User(name=(name or "").strip()[:120], email=email, phone=(phone or "").strip()[:40] or None, kind=kind,
                 password_hash=None)
     db.session.add(user)
     db.session.flush()
     return user
 
 
-def add_person(activity: Activity, name: str, email: str | None, phone: str | None, by) -> Registration:
-    email = (email or "").strip().lower() or None
+def add_person(activity: Activity, name: str, email: str | None, phone: str | None, by: User,
+               kind: str = KIND_RESIDENT) -> Registration:
+    """An organiser signs someone up: by e-mail address, or a resident by phone without one."""
+    email = normalise_email(email)
+    name = (name or "").strip()
     if not email:
-        if not name.strip() or not (phone or "").strip():
+        if not name or not (phone or "").strip():
             raise SignupError("Vul een e-mailadres in, of een naam met telefoonnummer.")
-    elif not name.strip():
-        existing = db.session.scalar(select(User).where(User.email == email))
-        if existing is None:
-            raise SignupError("Er is nog niemand met dit e-mailadres; vul ook een naam in.")
-    person = find_or_create_person(name or email, email, phone)
-    registration = register(activity, person, by=by, commit=False)
+    elif not name and user_by_email(email) is None:
+        raise SignupError("Er is nog niemand met dit e-mailadres; vul ook een naam in.")
+    try:
+        person = find_or_create_person(name or email, email, phone, kind)
+        registration = register(activity, person, by=by, commit=False)
+    except SignupError:
+        db.session.rollback()
+        raise
     audit.record(by.id, "registration.added", "registration", registration.id, user_id=person.id)
     db.session.commit()
     return registration
 
 
 # --------------------------------------------------------------------------------------------------
-# Attendance
+# Reminders
 # --------------------------------------------------------------------------------------------------
 
-def can_take_attendance(activity: Activity, user) -> bool:
-    return _is_organiser(user) or is_guide(activity, user)
+def send_reminders(now: datetime | None = None, ahead: timedelta = REMINDER_AHEAD) -> int:
+    """Queue a reminder for every confirmed sign-up of an activity starting within ``ahead``.
 
-
-def attendance_of(activity: Activity) -> dict[int, Attendance]:
-    return {a.user_id: a for a in db.session.scalars(select(Attendance).where(Attendance.activity_id == activity.id))}
-
-
-def mark_attendance(activity: Activity, person: User, present: bool, by, walk_in: bool = False) -> Attendance:
-    attendance = db.session.scalar(select(Attendance).where(Attendance.activity_id == activity.id,
-                                                            Attendance.user_id == person.id))
-    if attendance is None:
-        attendance = Attendance(activity_id=activity.id, user_id=person.id, walk_in=walk_in)
-        db.session.add(attendance)
-    attendance.present = present
-    attendance.checked_in_at = utcnow() if present else None
-    attendance.recorded_by_id = by.id
-    attendance.organisation_id = person.organisation_id
-    attendance.participant_kind = person.kind
-    _event(activity.id, person.id, EV_PRESENT if present else EV_ABSENT, by, note="inloop" if walk_in else None)
-    db.session.flush()
-    audit.record(by.id, "attendance.present" if present else "attendance.absent", "attendance", attendance.id,
-                 activity_id=activity.id, user_id=person.id, walk_in=walk_in)
+    Idempotent: each registration is claimed with a guarded UPDATE (reminded_at IS NULL), so running
+    twice, or two runs at once, never reminds anyone twice. Returns the number of mails queued.
+    """
+    now = now or utcnow()
+    candidates = db.session.execute(
+        select(Registration.id).join(Activity, Activity.id == Registration.activity_id)
+        .join(User, User.id == Registration.user_id)
+        .where(Registration.active.is_(True), Registration.status == REG_CONFIRMED,
+               Registration.reminded_at.is_(None), Activity.status == STATUS_PLANNED,
+               Activity.starts_at > now, Activity.starts_at <= now + ahead, User.email.is_not(None))
+        .order_by(Activity.starts_at, Registration.id)).scalars().all()
+    sent = 0
+    for registration_id in candidates:
+        claimed = db.session.execute(
+            update(Registration).where(Registration.id == registration_id, Registration.reminded_at.is_(None),
+                                       Registration.active.is_(True), Registration.status == REG_CONFIRMED)
+            .values(reminded_at=now).execution_options(synchronize_session=False)).rowcount
+        if claimed != 1:
+            continue
+        registration = db.session.get(Registration, registration_id)
+        activity = registration.activity
+        if mail.send_activity_mail(registration.user, activity, "mail_reminder.txt",
+                                   f"Herinnering: {activity.title}, {nl_datetime(activity.starts_at, 'EEEE d MMMM')}"):
+            sent += 1
+        if sent % 200 == 0:
+            db.session.commit()  # keep transactions (and the SQLite write lock) short on big runs
     db.session.commit()
-    return attendance
+    return sent
 
 
-def confirmed_person(activity: Activity, user_id: int) -> User | None:
-    reg = db.session.scalar(select(Registration).where(
-        Registration.activity_id == activity.id, Registration.user_id == user_id,
-        Registration.status == REG_CONFIRMED, Registration.active.is_(True)))
-    return reg.user if reg else None
+# --------------------------------------------------------------------------------------------------
+# Personal calendar feed
+# --------------------------------------------------------------------------------------------------
+
+FEED_HISTORY = timedelta(days=60)
 
 
-def walk_in(activity: Activity, name: str, email: str | None, kind: str, by) -> Attendance:
-    if not name.strip():
-        raise SignupError("Vul een naam in.")
-    person = find_or_create_person(name, email, None, kind)
-    return mark_attendance(activity, person, True, by, walk_in=True)
+def new_calendar_token(user: User) -> str:
+    """A fresh unguessable feed address; the previous one stops working at once."""
+    user.calendar_token = secrets.token_urlsafe(32)
+    audit.record(user.id, "calendar_feed.created", "user", user.id)
+    db.session.commit()
+    return user.calendar_token
+
+
+def revoke_calendar_token(user: User) -> None:
+    user.calendar_token = None
+    audit.record(user.id, "calendar_feed.revoked", "user", user.id)
+    db.session.commit()
+
+
+def user_for_calendar_token(token: str) -> User | None:
+    if not token or len(token) > 64:
+        return None
+    user = db.session.scalar(select(User).where(User.calendar_token == token))
+    return user if user is not None and user.is_active else None
+
+
+def feed_items(user: User, now: datetime | None = None) -> list[FeedItem]:
+    """What this person takes part in or guides, from two months back: two queries."""
+    since = (now or utcnow()) - FEED_HISTORY
+    regs = db.session.execute(
+        select(Activity, Registration.status).join(Registration, Registration.activity_id == Activity.id)
+        .where(Registration.user_id == user.id, Registration.active.is_(True), Activity.starts_at >= since)
+        .order_by(Activity.starts_at)).all()
+    guided = db.session.scalars(
+        select(Activity).join(ActivityGuide, ActivityGuide.activity_id == Activity.id)
+        .where(ActivityGuide.user_id == user.id, Activity.starts_at >= since).order_by(Activity.starts_at)).all()
+    items, seen = [], set()
+    for activity in guided:
+        seen.add(activity.id)
+        items.append(FeedItem(activity, mail.detail_link(activity), role_note="Je begeleidt deze activiteit."))
+    for activity, status in regs:
+        if activity.id not in seen:
+            seen.add(activity.id)
+            items.append(FeedItem(activity, mail.detail_link(activity), tentative=status == REG_WAITLISTED))
+    items.sort(key=lambda item: item.activity.starts_at)
+    return items
+
+
+# --------------------------------------------------------------------------------------------------
+# Small helpers for views
+# --------------------------------------------------------------------------------------------------
+
+def upcoming_for_guide(user: User, now: datetime | None = None) -> list[Activity]:
+    return list(db.session.scalars(
+        select(Activity).join(ActivityGuide, ActivityGuide.activity_id == Activity.id)
+        .where(ActivityGuide.user_id == user.id, Activity.ends_at >= (now or utcnow()) - timedelta(days=7))
+        .order_by(Activity.starts_at).limit(20)))
