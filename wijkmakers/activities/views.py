@@ -486,7 +486,7 @@ def checkin(activity_id):
             return _back_to_list(activity, f"#persoon-{person.id}")
     else:
         flash(" ".join(e for errors in form.errors.values() for e in errors) or "Vul de code in.", "error")
-    return _back_to_list(activity, "#code")
+    return _back_to_list(activity, "#met-code")
 
 
 @bp.route("/agenda/<int:activity_id>/aanwezigheid/niet-gekomen", methods=["POST"])
