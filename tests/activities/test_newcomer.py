@@ -179,3 +179,17 @@ class TestRateLimit:
         assert statuses == [200, 200, 200, 429]
         assert len(outbox(subject_prefix="Bevestig")) == 3
         assert client.get(f"/agenda/{walk.id}/aanmelden-zonder-account").status_code == 200  # reading is free
+
+
+class TestRateLimitPerAddress:
+    @pytest.fixture
+    def app_config(self):
+        return {"NEWCOMER_MAILS_PER_ADDRESS": "2 per day", "RATELIMIT_ENABLED": True}
+
+    def test_one_mailbox_cannot_be_flooded(self, client, make):
+        walk = make.activity()
+        statuses = [client.post(f"/agenda/{walk.id}/aanmelden-zonder-account",
+                                data=dict(FORM, email=email)).status_code
+                    for email in ("nina@example.org", "NINA@example.org ", "nina@example.org", "ander@example.org")]
+        assert statuses == [200, 200, 429, 200]
+        assert len(outbox("nina@example.org")) == 2

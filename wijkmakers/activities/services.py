@@ -473,11 +473,13 @@ def agenda_query(kind: str | None = None, neighbourhood: str | None = None, mont
     return stmt.order_by(Activity.starts_at, Activity.id)
 
 
-def registrations_of_user(user_id: int) -> list[Registration]:
-    return list(db.session.scalars(
-        select(Registration).options(joinedload(Registration.activity))
-        .where(Registration.user_id == user_id).join(Activity, Activity.id == Registration.activity_id)
-        .order_by(Activity.starts_at.desc(), Registration.id.desc())))
+def registrations_of_user(user_id: int, active_only: bool = False) -> list[Registration]:
+    stmt = (select(Registration).options(joinedload(Registration.activity))
+            .where(Registration.user_id == user_id).join(Activity, Activity.id == Registration.activity_id)
+            .order_by(Activity.starts_at.desc(), Registration.id.desc()))
+    if active_only:
+        stmt = stmt.where(Registration.active.is_(True))
+    return list(db.session.scalars(stmt))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -44,11 +44,6 @@ def _public_activity_or_404(activity_id: int) -> Activity:
     return activity
 
 
-def _plannable_or_404(activity_id: int) -> Activity:
-    """Organisers edit and cancel one-day activities here; course sessions at the learning pages."""
-    return _public_activity_or_404(activity_id)
-
-
 def _checked(form) -> None:
     if not form.validate_on_submit():
         abort(400)
@@ -56,6 +51,15 @@ def _checked(form) -> None:
 
 def _newcomer_limit() -> str:
     return current_app.config.get("NEWCOMER_SIGNUP_LIMIT", "10 per hour")
+
+
+def _newcomer_mail_limit() -> str:
+    return current_app.config.get("NEWCOMER_MAILS_PER_ADDRESS", "5 per day")
+
+
+def _newcomer_email_key() -> str:
+    # Per e-mail address as well, so nobody can flood someone's mailbox from many network addresses.
+    return "newcomer-email:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -147,6 +151,7 @@ def cancel(activity_id):
 @bp.route("/agenda/<int:activity_id>/aanmelden-zonder-account", methods=["GET", "POST"])
 @public
 @limiter.limit(_newcomer_limit, methods=["POST"], scope="newcomer-signup")
+@limiter.limit(_newcomer_mail_limit, methods=["POST"], key_func=_newcomer_email_key, scope="newcomer-email")
 def signup_newcomer(activity_id):
     activity = _public_activity_or_404(activity_id)
     if current_user.is_authenticated:
@@ -192,9 +197,9 @@ def confirm_email(token):
 
 @bp.route("/mijn-aanmeldingen")
 def mine():
-    registrations = services.registrations_of_user(current_user.id)
+    registrations = services.registrations_of_user(current_user.id, active_only=True)
     now = utcnow()
-    upcoming = [r for r in registrations if r.activity.ends_at >= now]
+    upcoming = [r for r in reversed(registrations) if r.activity.ends_at >= now]  # soonest first
     past = [r for r in registrations if r.activity.ends_at < now][:30]
     code = presence.ensure_checkin_code(current_user)
     return render_template("activities/mine.html", upcoming=upcoming, past=past,
@@ -289,7 +294,7 @@ def create():
 @bp.route("/activiteiten/<int:activity_id>/bewerken", methods=["GET", "POST"])
 @roles_required(ORGANISATOR)
 def edit(activity_id):
-    activity = _plannable_or_404(activity_id)
+    activity = _public_activity_or_404(activity_id)
     form = ActivityForm(obj=activity)
     form.set_guides(services.guide_candidates())
     if request.method == "GET":
@@ -317,7 +322,7 @@ def edit(activity_id):
 @bp.route("/activiteiten/<int:activity_id>/annuleren", methods=["GET", "POST"])
 @roles_required(ORGANISATOR)
 def cancel_activity(activity_id):
-    activity = _plannable_or_404(activity_id)
+    activity = _public_activity_or_404(activity_id)
     form = CancelActivityForm()
     if form.validate_on_submit():
         try:
@@ -337,7 +342,7 @@ def cancel_activity(activity_id):
 @bp.route("/activiteiten/<int:activity_id>/doorgaan", methods=["POST"])
 @roles_required(ORGANISATOR)
 def decide_go(activity_id):
-    activity = _plannable_or_404(activity_id)
+    activity = _public_activity_or_404(activity_id)
     _checked(ActionForm())
     try:
         services.decide_go(activity, current_user)
