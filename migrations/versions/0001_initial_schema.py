@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 03:07:23.079536
+Create Date: 2026-11-23 03:52:11.621413
 
 """
 from alembic import op
@@ -480,6 +480,7 @@ def upgrade():
     sa.Column('participant_kind', sa.String(length=20), nullable=True),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('feedback_invited_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['activity_id'], ['activity.id'], name=op.f('fk_attendance_activity_id_activity'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_attendance_organisation_id_organisation'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], name=op.f('fk_attendance_recorded_by_id_user'), ondelete='SET NULL'),
@@ -489,6 +490,7 @@ def upgrade():
     )
     with op.batch_alter_table('attendance', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attendance_activity_id'), ['activity_id'], unique=False)
+        batch_op.create_index('ix_attendance_activity_present_user', ['activity_id', 'present', 'user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attendance_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attendance_user_id'), ['user_id'], unique=False)
 
@@ -530,6 +532,7 @@ def upgrade():
     sa.Column('mark', sa.Integer(), nullable=False),
     sa.Column('comment', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=True),
     sa.CheckConstraint('mark >= 1 AND mark <= 10', name=op.f('ck_feedback_mark_range')),
     sa.ForeignKeyConstraint(['activity_id'], ['activity.id'], name=op.f('fk_feedback_activity_id_activity'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_feedback_user_id_user'), ondelete='SET NULL'),
@@ -602,6 +605,7 @@ def upgrade():
     sa.Column('registered_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('reminded_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['activity_id'], ['activity.id'], name=op.f('fk_registration_activity_id_activity'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_registration_organisation_id_organisation'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['registered_by_id'], ['user.id'], name=op.f('fk_registration_registered_by_id_user'), ondelete='SET NULL'),
@@ -610,6 +614,7 @@ def upgrade():
     sa.UniqueConstraint('activity_id', 'user_id', 'active', name=op.f('uq_registration_activity_id_user_id_active'))
     )
     with op.batch_alter_table('registration', schema=None) as batch_op:
+        batch_op.create_index('ix_registration_activity_active_status_user', ['activity_id', 'active', 'status', 'user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_registration_activity_id'), ['activity_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_registration_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_registration_user_id'), ['user_id'], unique=False)
@@ -667,11 +672,34 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_network_abuse_report_reported_id'), ['reported_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_network_abuse_report_reporter_id'), ['reporter_id'], unique=False)
 
+    op.create_table('newcomer_signup',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('activity_id', sa.Integer(), nullable=False),
+    sa.Column('organisation_name', sa.String(length=160), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('completed_at', sa.DateTime(), nullable=True),
+    sa.Column('registration_id', sa.Integer(), nullable=True),
+    sa.Column('outcome', sa.String(length=300), nullable=True),
+    sa.ForeignKeyConstraint(['activity_id'], ['activity.id'], name=op.f('fk_newcomer_signup_activity_id_activity'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['registration_id'], ['registration.id'], name=op.f('fk_newcomer_signup_registration_id_registration'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_newcomer_signup_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_newcomer_signup'))
+    )
+    with op.batch_alter_table('newcomer_signup', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_newcomer_signup_activity_id'), ['activity_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_newcomer_signup_user_id'), ['user_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('newcomer_signup', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_newcomer_signup_user_id'))
+        batch_op.drop_index(batch_op.f('ix_newcomer_signup_activity_id'))
+
+    op.drop_table('newcomer_signup')
     with op.batch_alter_table('network_abuse_report', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_network_abuse_report_reporter_id'))
         batch_op.drop_index(batch_op.f('ix_network_abuse_report_reported_id'))
@@ -692,6 +720,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_registration_user_id'))
         batch_op.drop_index(batch_op.f('ix_registration_status'))
         batch_op.drop_index(batch_op.f('ix_registration_activity_id'))
+        batch_op.drop_index('ix_registration_activity_active_status_user')
 
     op.drop_table('registration')
     with op.batch_alter_table('network_initiative_update', schema=None) as batch_op:
@@ -724,6 +753,7 @@ def downgrade():
     with op.batch_alter_table('attendance', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attendance_user_id'))
         batch_op.drop_index(batch_op.f('ix_attendance_organisation_id'))
+        batch_op.drop_index('ix_attendance_activity_present_user')
         batch_op.drop_index(batch_op.f('ix_attendance_activity_id'))
 
     op.drop_table('attendance')
