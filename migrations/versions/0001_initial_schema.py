@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 03:52:11.621413
+Create Date: 2026-11-23 04:19:25.690238
 
 """
 from alembic import op
@@ -397,7 +397,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_activity'))
     )
     with op.batch_alter_table('activity', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_activity_cohort_id'), ['cohort_id'], unique=False)
+        batch_op.create_index('ix_activity_cohort_ends', ['cohort_id', 'ends_at'], unique=False)
+        batch_op.create_index('ix_activity_cohort_starts', ['cohort_id', 'starts_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_activity_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_activity_neighbourhood'), ['neighbourhood'], unique=False)
         batch_op.create_index(batch_op.f('ix_activity_starts_at'), ['starts_at'], unique=False)
@@ -616,6 +617,7 @@ def upgrade():
     with op.batch_alter_table('registration', schema=None) as batch_op:
         batch_op.create_index('ix_registration_activity_active_status_user', ['activity_id', 'active', 'status', 'user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_registration_activity_id'), ['activity_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_registration_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_registration_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_registration_user_id'), ['user_id'], unique=False)
 
@@ -719,6 +721,7 @@ def downgrade():
     with op.batch_alter_table('registration', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_registration_user_id'))
         batch_op.drop_index(batch_op.f('ix_registration_status'))
+        batch_op.drop_index(batch_op.f('ix_registration_organisation_id'))
         batch_op.drop_index(batch_op.f('ix_registration_activity_id'))
         batch_op.drop_index('ix_registration_activity_active_status_user')
 
@@ -784,7 +787,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_activity_starts_at'))
         batch_op.drop_index(batch_op.f('ix_activity_neighbourhood'))
         batch_op.drop_index(batch_op.f('ix_activity_kind'))
-        batch_op.drop_index(batch_op.f('ix_activity_cohort_id'))
+        batch_op.drop_index('ix_activity_cohort_starts')
+        batch_op.drop_index('ix_activity_cohort_ends')
 
     op.drop_table('activity')
     with op.batch_alter_table('user_role', schema=None) as batch_op:

@@ -344,3 +344,18 @@ def test_cohort_list_counts(client, course, make):
     other = make_programme(course.modules[:1], slug="leeg", name="Lege leergang")
     assert other.name in _html(client.get("/leergangen"))
     assert date.today()  # the page renders for programmes without cohorts too
+
+
+def test_the_cohort_list_shows_running_groups_and_ended_ones_on_their_own_page(client, course, make):
+    make_cohort(course.programme, name="Voorjaar 2019", starts_on=date(2019, 2, 1), ends_on=date(2019, 7, 1))
+    enrol_directly(course.cohort, make.user(name="Actief Persoon"))
+    login(client, course.organiser)
+    running = _html(client.get("/leergangen"))
+    assert "2026-2027" in running and "Voorjaar 2019" not in running
+    assert '<td class="num">1</td>' in running  # the active enrolment is counted on the page
+    ended = _html(client.get("/leergangen?periode=afgelopen"))
+    assert "Voorjaar 2019" in ended and "2026-2027" not in ended
+    for n in range(26):
+        make_cohort(course.programme, name=f"Oud {n}", starts_on=date(2018, 1, 1), ends_on=date(2018, 6, 1))
+    assert "Pagina 1 van 2" in _html(client.get("/leergangen?periode=afgelopen"))
+    assert "Pagina 2 van 2" in _html(client.get("/leergangen?periode=afgelopen&pagina=2"))

@@ -27,16 +27,29 @@ def test_partners_in_a_year_follow_from_the_dates(client, make, coordinator):
                       partner_until=date(2022, 6, 30))
     make.organisation(name="Nieuw In 2024", type="ggz", partner_since=date(2024, 9, 1))
     make.organisation(name="Nooit Partner", partner_since=None)
-    assert [r.organisation.name for r in services.list_organisations(year=2023)] == ["Al Lang Partner"]
-    names_2022 = [r.organisation.name for r in services.list_organisations(year=2022)]
+    assert [r.organisation.name for r in services.list_organisations(year=2023).items] == ["Al Lang Partner"]
+    names_2022 = [r.organisation.name for r in services.list_organisations(year=2022).items]
     assert names_2022 == ["Al Lang Partner", "Gestopt In 2022"]
-    assert [r.organisation.name for r in services.list_organisations(year=2024, type_="ggz")] == ["Nieuw In 2024"]
+    assert [r.organisation.name for r in services.list_organisations(year=2024, type_="ggz").items] == ["Nieuw In 2024"]
     html = client.get("/partners?jaar=2022").get_data(as_text=True)
     assert "2 partners in 2022" in html and "Gestopt In 2022" in html and "Nooit Partner" not in html
     html = client.get("/partners?jaar=2024&soort=ggz").get_data(as_text=True)
     assert "Nieuw In 2024" in html and "Al Lang Partner" not in html and "soort ggz" in html
     everything = client.get("/partners").get_data(as_text=True)
     assert "4 organisaties" in everything and "Geen partner" in everything
+
+
+def test_the_list_is_paged_and_searchable_by_name(client, make, coordinator):
+    for n in range(55):
+        make.organisation(name=f"Buurthuis {n:02d}")
+    make.organisation(name="Stichting 100%_Wijk")
+    first = client.get("/partners").get_data(as_text=True)
+    assert "56 organisaties" in first and "Pagina 1 van 2" in first and "Buurthuis 00" in first
+    assert "Stichting 100%_Wijk" not in first
+    assert "Stichting 100%_Wijk" in client.get("/partners?pagina=2").get_data(as_text=True)
+    found = client.get("/partners?naam=100%25_").get_data(as_text=True)  # % and _ are taken literally
+    assert "1 organisatie." in found and "Stichting 100%_Wijk" in found and "Buurthuis" not in found
+    assert "0 organisaties" in client.get("/partners?naam=" + "x" * 300).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("query", ["jaar=abc", "jaar=99999", "soort=<script>", "jaar=&soort=", "jaar=2023.5"])
@@ -50,7 +63,7 @@ def test_list_counts_contacts_and_staff_in_constant_queries(client, make, coordi
     org = make.organisation(name="Teller")
     make.user(roles=("partnercontact",), organisation_id=org.id)
     make.user(organisation_id=org.id)
-    row = next(r for r in services.list_organisations() if r.organisation.name == "Teller")
+    row = next(r for r in services.list_organisations().items if r.organisation.name == "Teller")
     assert (row.contacts, row.staff) == (1, 2)
     with count_queries() as few:
         client.get("/partners")

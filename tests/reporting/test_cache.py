@@ -50,3 +50,11 @@ def test_cancelling_an_activity_shows_at_once(app, academy):
 def test_the_cache_can_be_switched_off(app, academy):
     app.config["REPORTING_CACHE_SECONDS"] = 0
     assert services.statistics(Filters()) is not services.statistics(Filters())
+
+
+def test_the_fingerprint_is_asked_at_most_every_few_seconds(app, academy, count_queries):
+    app.config["REPORTING_FINGERPRINT_SECONDS"] = 60
+    first = services.statistics(Filters())
+    with count_queries() as counter:
+        assert services.statistics(Filters()) is first
+    assert counter.count == 0

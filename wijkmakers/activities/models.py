@@ -48,6 +48,10 @@ class Activity(db.Model):
     __tablename__ = "activity"
     __table_args__ = (
         CheckConstraint("seats_taken >= 0 AND seats_taken <= capacity", name="seats_within_capacity"),
+        # The public lists (cohort_id IS NULL) read upcoming activities in date order; without these the
+        # planner takes the cohort index alone and sorts every public activity ever held.
+        Index("ix_activity_cohort_starts", "cohort_id", "starts_at"),
+        Index("ix_activity_cohort_ends", "cohort_id", "ends_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,7 +75,7 @@ class Activity(db.Model):
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
     cancelled_at: Mapped[datetime | None]
     go_decision_at: Mapped[datetime | None]
-    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
     module_id: Mapped[int | None] = mapped_column(ForeignKey("module.id", ondelete="SET NULL"))
     series_id: Mapped[int | None] = mapped_column(ForeignKey("activity_series.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -135,7 +139,8 @@ class Registration(db.Model):
     status: Mapped[str] = mapped_column(String(20), index=True)
     active: Mapped[bool | None] = mapped_column(default=True)
     waitlist_position: Mapped[int | None]
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"),
+                                                        index=True)
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

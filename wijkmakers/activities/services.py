@@ -18,11 +18,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..auth.models import KIND_LABELS, KIND_PROFESSIONAL, KIND_RESIDENT, TOKEN_CONFIRM, TOKEN_RESET, User, UserRole
 from ..auth.services import consume_token, issue_token, normalise_email, user_by_email
 from ..core import audit
+from ..core.pagination import Page, paginate
 from ..core.permissions import BEGELEIDER, DEELNEMER, ORGANISATOR
 from ..core.timeutil import local_to_utc, nl_datetime, utcnow
 from ..extensions import db
@@ -48,6 +49,14 @@ EVENT_LABELS = {EV_REGISTERED: "Aangemeld (plaats)", EV_WAITLISTED: "Op de wacht
 
 # A walk still under its minimum this long before it starts is flagged to the organisers.
 DECISION_WINDOW = timedelta(days=3)
+# Activities are planned as a date with a start and an end time (the forms allow nothing longer), so one
+# that has not ended began less than a day ago. Lists of what is still to come add this bound on starts_at,
+# which lets the database walk the starts_at index instead of filtering every activity ever held.
+LONGEST_ACTIVITY = timedelta(days=1)
+
+
+def not_ended(now: datetime):
+    return and_(Activity.ends_at >= now, Activity.starts_at > now - LONGEST_ACTIVITY)
 REMINDER_AHEAD = timedelta(days=2)
 CONFIRM_VALID = timedelta(days=2)
 DEFAULT_DEADLINE_HOURS = 12
@@ -460,7 +469,7 @@ def parse_month(value: str | None) -> tuple[int, int] | None:
 def agenda_query(kind: str | None = None, neighbourhood: str | None = None, month: tuple[int, int] | None = None):
     """Upcoming planned activities open to everyone (course sessions excluded), soonest first."""
     stmt = select(Activity).where(Activity.status == STATUS_PLANNED, Activity.cohort_id.is_(None),
-                                  Activity.kind != KIND_SESSION, Activity.ends_at >= utcnow())
+                                  Activity.kind != KIND_SESSION, not_ended(utcnow()))
     if kind and kind in ACTIVITY_KINDS:
         stmt = stmt.where(Activity.kind == kind)
     if neighbourhood:
@@ -506,18 +515,33 @@ def _counts():
     return confirmed.label("confirmed"), waiting.label("waiting")
 
 
-def manage_query(now: datetime | None = None, past: bool = False, kind: str | None = None):
-    """Upcoming (or past, newest first) activities, course sessions too (read-only), with confirmed and
-    waiting counts: one GROUP BY."""
+def manage_page(past: bool = False, kind: str | None = None, page: int | None = None, per_page: int = 40,
+                now: datetime | None = None) -> Page:
+    """One page of upcoming (or past, newest first) activities, course sessions too (read-only), as overview
+    rows with confirmed and waiting counts. The counts are made for that page only."""
     now = now or utcnow()
-    confirmed, waiting = _counts()
-    stmt = (select(Activity, confirmed, waiting)
-            .outerjoin(Registration, Registration.activity_id == Activity.id).group_by(Activity.id))
+    stmt = select(Activity).options(selectinload(Activity.guides).selectinload(ActivityGuide.user))
     if kind and kind in ACTIVITY_KINDS:
         stmt = stmt.where(Activity.kind == kind)
     if past:
-        return stmt.where(Activity.ends_at < now).order_by(Activity.starts_at.desc(), Activity.id.desc())
-    return stmt.where(Activity.ends_at >= now).order_by(Activity.starts_at, Activity.id)
+        stmt = stmt.where(Activity.ends_at < now).order_by(Activity.starts_at.desc(), Activity.id.desc())
+    else:
+        stmt = stmt.where(not_ended(now)).order_by(Activity.starts_at, Activity.id)
+    result = paginate(stmt, per_page=per_page, page=page)
+    counts = registration_counts([activity.id for activity in result.items])
+    result.items = overview_rows([(activity, *counts.get(activity.id, (0, 0))) for activity in result.items], now)
+    return result
+
+
+def registration_counts(activity_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Confirmed and waiting registrations per activity, for these activities: one GROUP BY."""
+    if not activity_ids:
+        return {}
+    confirmed, waiting = _counts()
+    rows = db.session.execute(select(Registration.activity_id, confirmed, waiting)
+                              .where(Registration.activity_id.in_(activity_ids))
+                              .group_by(Registration.activity_id))
+    return {activity_id: (n_confirmed, n_waiting) for activity_id, n_confirmed, n_waiting in rows}
 
 
 def overview_rows(rows, now: datetime | None = None) -> list[dict]:
@@ -526,10 +550,6 @@ def overview_rows(rows, now: datetime | None = None) -> list[dict]:
              "under_minimum": needs_decision(activity, n_confirmed, now),
              "session": not is_public_activity(activity), "warnings": duo_warnings(activity)}
             for activity, n_confirmed, n_waiting in rows]
-
-
-def manage_overview(now: datetime | None = None) -> list[dict]:
-    return overview_rows(db.session.execute(manage_query(now)).all(), now)
 
 
 def walks_needing_decision(now: datetime | None = None) -> list[tuple[Activity, int]]:

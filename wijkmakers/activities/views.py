@@ -249,8 +249,8 @@ def manage():
     past = request.args.get("periode") == "afgelopen"
     kind = request.args.get("soort", "")
     kind = kind if kind in ACTIVITY_KINDS else ""
-    page = paginate(services.manage_query(past=past, kind=kind or None), per_page=40, scalars=False)
-    return render_template("activities/manage.html", page=page, rows=services.overview_rows(page.items),
+    page = services.manage_page(past=past, kind=kind or None)
+    return render_template("activities/manage.html", page=page, rows=page.items,
                            decisions=services.walks_needing_decision(), form=ActionForm(), past=past, kind=kind,
                            kinds=list(ACTIVITY_KINDS.items()))
 

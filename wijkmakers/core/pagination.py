@@ -1,7 +1,7 @@
 """Pagination of a SQLAlchemy select, with page numbers taken from the query string safely."""
 from dataclasses import dataclass
 
-from flask import request
+from flask import has_request_context, request
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -28,6 +28,9 @@ class Page:
 
 
 def page_number() -> int:
+    """The page asked for in ?pagina= (1 when absent, bad, or outside a request, as in a CLI command)."""
+    if not has_request_context():
+        return 1
     try:
         return max(1, int(request.args.get("pagina", "1")))
     except ValueError:

@@ -1,5 +1,6 @@
 """Time handling: the database stores naive UTC, people see Europe/Amsterdam in Dutch."""
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
@@ -31,12 +32,16 @@ def local_today() -> date:
     return to_local(utcnow()).date()
 
 
+# Babel takes tens of microseconds per call and a long list shows the same dates over and over, so the
+# filters remember their recent answers (values and formats are immutable, the answers plain strings).
+@lru_cache(maxsize=4096)
 def nl_datetime(value: datetime | None, fmt: str = "EEEE d MMMM y 'om' HH:mm") -> str:
     if value is None:
         return ""
     return format_datetime(to_local(value), fmt, locale=LOCALE)
 
 
+@lru_cache(maxsize=4096)
 def nl_date(value: date | datetime | None, fmt: str = "d MMMM y") -> str:
     if value is None:
         return ""
@@ -45,6 +50,7 @@ def nl_date(value: date | datetime | None, fmt: str = "d MMMM y") -> str:
     return format_date(value, fmt, locale=LOCALE)
 
 
+@lru_cache(maxsize=4096)
 def nl_time(value: datetime | None) -> str:
     if value is None:
         return ""

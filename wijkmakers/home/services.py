@@ -1,11 +1,13 @@
 """What each role sees first. Every panel is a fixed number of queries, whatever the data size."""
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
-from ..activities.models import (STATUS_PLANNED, Activity, ActivityGuide, Attendance, REG_WAITLISTED, Registration)
+from ..activities.models import STATUS_PLANNED, Activity, ActivityGuide, Attendance, Registration
+from ..activities.services import registration_counts
 from ..auth.models import User, UserRole
+from ..core.cache import remember
 from ..core.timeutil import local_to_utc, local_today, utcnow
 from ..extensions import db
 from ..learning.models import (ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_REQUESTED,
@@ -38,16 +40,13 @@ def guide_panel(user: User) -> dict:
 
 
 def organiser_panel() -> dict:
-    upcoming = db.session.execute(
-        select(Activity,
-               func.count(case((Registration.status == REG_WAITLISTED, 1))).label("waiting"))
-        .outerjoin(Registration, (Registration.activity_id == Activity.id) & Registration.active.is_(True))
-        .where(Activity.starts_at >= utcnow())
-        .group_by(Activity.id).order_by(Activity.starts_at).limit(8)
-    ).all()
+    upcoming = list(db.session.scalars(select(Activity).where(Activity.starts_at >= utcnow())
+                                       .order_by(Activity.starts_at).limit(8)))
+    counts = registration_counts([activity.id for activity in upcoming])
     requests = db.session.scalar(select(func.count()).select_from(Enrolment)
                                  .where(Enrolment.status == ENROLMENT_REQUESTED))
-    return {"upcoming": upcoming, "open_requests": requests or 0}
+    return {"upcoming": [(activity, counts.get(activity.id, (0, 0))[1]) for activity in upcoming],
+            "open_requests": requests or 0}
 
 
 def partner_panel(user: User) -> dict:
@@ -64,6 +63,10 @@ def partner_panel(user: User) -> dict:
 
 def coordinator_panel() -> dict:
     year = local_today().year
+    return remember(("coordinator_panel", year), lambda: _coordinator_figures(year))
+
+
+def _coordinator_figures(year: int) -> dict:
     start, end = local_to_utc(datetime(year, 1, 1)), local_to_utc(datetime(year + 1, 1, 1))
     partners = db.session.scalar(select(func.count()).select_from(Organisation)
                                  .where(Organisation.partner_in_year_clause(year)))
@@ -79,6 +82,10 @@ def coordinator_panel() -> dict:
 
 
 def admin_panel() -> dict:
+    return remember("admin_panel", _admin_figures)
+
+
+def _admin_figures() -> dict:
     rows = db.session.execute(select(UserRole.role, func.count()).group_by(UserRole.role)).all()
     total = db.session.scalar(select(func.count()).select_from(User).where(User.anonymised_at.is_(None)))
     return {"roles": dict(rows), "users": total or 0}

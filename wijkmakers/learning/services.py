@@ -22,6 +22,7 @@ from ..activities.models import (KIND_SESSION, STATUS_CANCELLED, STATUS_PLANNED,
                                  RegistrationEvent)
 from ..auth.models import User
 from ..core.audit import record
+from ..core.pagination import Page, paginate
 from ..core.timeutil import local_to_utc, local_today, nl_datetime, utcnow
 from ..extensions import db
 from ..notifications.services import queue_mail
@@ -1004,19 +1005,28 @@ class CohortSummary:
         return max(0, self.cohort.capacity - self.active - self.completed)
 
 
-def cohort_summaries() -> list[CohortSummary]:
+def cohort_summaries(past: bool = False, per_page: int = 25, page: int | None = None) -> Page:
+    """One page of cohorts: running and planned ones (by programme, newest first), or those that have
+    ended. The counts are made for that page only, so the page costs the same after years of cohorts."""
+    today = local_today()
+    stmt = select(Cohort).where(Cohort.ends_on < today if past else Cohort.ends_on >= today)
+    page_of = paginate(stmt.order_by(Cohort.programme_id, Cohort.starts_on.desc(), Cohort.id.desc()),
+                       per_page=per_page, page=page)
+    ids = [cohort.id for cohort in page_of.items]
+
     def n(status):
         return func.count(case((Enrolment.status == status, Enrolment.id)))
 
-    counts = db.session.execute(
-        select(Cohort, n(ENROLMENT_ACTIVE), n(ENROLMENT_COMPLETED), n(ENROLMENT_WITHDRAWN), n(ENROLMENT_REQUESTED))
-        .outerjoin(Enrolment, Enrolment.cohort_id == Cohort.id)
-        .group_by(Cohort.id).order_by(Cohort.starts_on.desc(), Cohort.id.desc())).unique().all()
+    counts = {row[0]: row[1:] for row in db.session.execute(
+        select(Enrolment.cohort_id, n(ENROLMENT_ACTIVE), n(ENROLMENT_COMPLETED), n(ENROLMENT_WITHDRAWN),
+               n(ENROLMENT_REQUESTED)).where(Enrolment.cohort_id.in_(ids)).group_by(Enrolment.cohort_id))}
     sessions = dict(db.session.execute(
-        select(Activity.cohort_id, func.count()).where(Activity.kind == KIND_SESSION, Activity.cohort_id.is_not(None),
+        select(Activity.cohort_id, func.count()).where(Activity.kind == KIND_SESSION, Activity.cohort_id.in_(ids),
                                                        Activity.status != STATUS_CANCELLED)
         .group_by(Activity.cohort_id)).all())
-    return [CohortSummary(cohort, a, c, w, r, sessions.get(cohort.id, 0)) for cohort, a, c, w, r in counts]
+    page_of.items = [CohortSummary(cohort, *counts.get(cohort.id, (0, 0, 0, 0)), sessions.get(cohort.id, 0))
+                     for cohort in page_of.items]
+    return page_of
 
 
 def open_requests(limit: int = 100) -> list[Enrolment]:

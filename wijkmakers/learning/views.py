@@ -291,8 +291,9 @@ def _session(cohort: Cohort, activity_id: int) -> Activity:
 @bp.route("/leergangen")
 @roles_required(ORGANISATOR, COORDINATOR)
 def cohorts():
-    return render_template("learning/cohorts.html", programmes=services.programmes(),
-                           summaries=services.cohort_summaries(), requests=services.open_requests(),
+    past = request.args.get("periode") == "afgelopen"
+    return render_template("learning/cohorts.html", programmes=services.programmes(), past=past,
+                           page=services.cohort_summaries(past=past), requests=services.open_requests(),
                            organiser=_organiser(), form=ActionForm(), today=local_today())
 
 

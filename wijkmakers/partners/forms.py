@@ -47,6 +47,7 @@ class OrganisationFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
+    naam = StringField("Naam bevat", validators=[Optional(), Length(max=100)])
     jaar = SelectField("Partner in jaar", choices=[], validate_choice=False)
     soort = SelectField("Soort", choices=[("", "Alle soorten")] + list(ORGANISATION_TYPES.items()),
                         validate_choice=False)

@@ -54,8 +54,8 @@ def organisations():
     form.jaar.choices = [("", "Alle organisaties")] + [(str(y), str(y)) for y in years]
     year = _int_arg("jaar", 1990, 2100)
     type_ = request.args.get("soort") if request.args.get("soort") in ORGANISATION_TYPES else None
-    rows = services.list_organisations(year=year, type_=type_)
-    return render_template("partners/organisations.html", rows=rows, form=form, year=year, type_=type_,
+    page = services.list_organisations(year=year, type_=type_, name=request.args.get("naam"))
+    return render_template("partners/organisations.html", page=page, form=form, year=year, type_=type_,
                            today=local_today(), search=PersonSearchForm())
 
 

@@ -27,6 +27,7 @@ from ..activities.models import (ACTIVITY_KINDS, KIND_LECTURE, KIND_MASTERCLASS,
                                  STATUS_CANCELLED, Activity, Attendance, Registration)
 from ..auth.models import KIND_LABELS, NEIGHBOURHOODS, User
 from ..core.audit import record
+from ..core.cache import remember
 from ..core.pagination import Page
 from ..core.timeutil import local_to_utc, to_local, utcnow
 from ..extensions import db
@@ -690,11 +691,17 @@ def compute_statistics(filters: Filters, now: datetime | None = None) -> Statist
 # At scale 50 (200,000 attendance rows) a full computation takes about a second on SQLite; the page is
 # opened far more often than attendance changes. Results are cached per process, keyed by the filters
 # and a cheap fingerprint of the data (new or removed rows, cancellations, enrolment and partner
-# changes show at once); edits the fingerprint cannot see cheaply (a presence ticked off afterwards)
-# show after at most REPORTING_CACHE_SECONDS (default 120; 0 switches the cache off; tests run without).
+# changes show within REPORTING_FINGERPRINT_SECONDS, default 5); edits the fingerprint cannot see
+# cheaply (a presence ticked off afterwards) show after at most REPORTING_CACHE_SECONDS (default 120;
+# 0 switches the cache off; tests run without).
 _CACHE: OrderedDict = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 64
+
+
+def fingerprint_seconds() -> float:
+    default = 0 if current_app.testing else 5
+    return float(current_app.config.get("REPORTING_FINGERPRINT_SECONDS", default))
 
 
 def cache_seconds() -> int:
@@ -741,7 +748,9 @@ def cached_entry(filters: Filters) -> _CacheEntry:
     seconds = cache_seconds()
     if seconds <= 0:
         return _CacheEntry(compute_statistics(filters), time.monotonic())
-    key = (current_app.config["SQLALCHEMY_DATABASE_URI"], filters, data_fingerprint(), current_year())
+    # the fingerprint itself is a few milliseconds at scale 50: asked at most every few seconds
+    fingerprint = remember("reporting_fingerprint", data_fingerprint, seconds=min(seconds, fingerprint_seconds()))
+    key = (current_app.config["SQLALCHEMY_DATABASE_URI"], filters, fingerprint, current_year())
     with _CACHE_LOCK:
         entry = _CACHE.get(key)
         if entry is not None and time.monotonic() - entry.stored < seconds:
