@@ -80,11 +80,15 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = "Log in om deze pagina te bekijken."
     login_manager.login_message_category = "info"
 
+    from sqlalchemy.orm import joinedload
+
     from .auth.models import User
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        # roles joined in: every request asks for them, one query instead of two
+        user = (db.session.get(User, int(user_id), options=[joinedload(User.roles)]) if user_id.isdigit()
+                else None)
         return user if user is not None and user.is_active else None
 
 

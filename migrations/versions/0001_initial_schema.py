@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 04:19:25.690238
+Create Date: 2026-11-23 04:26:41.010215
 
 """
 from alembic import op
@@ -145,6 +145,7 @@ def upgrade():
     sa.UniqueConstraint('email', name=op.f('uq_user_email'))
     )
     with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_user_name'), ['name'], unique=False)
         batch_op.create_index(batch_op.f('ix_user_organisation_id'), ['organisation_id'], unique=False)
 
     op.create_table('activity_series',
@@ -849,6 +850,7 @@ def downgrade():
     op.drop_table('activity_series')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_organisation_id'))
+        batch_op.drop_index(batch_op.f('ix_user_name'))
 
     op.drop_table('user')
     op.drop_table('phase')

@@ -24,7 +24,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lower-case; NULL for a resident signed up by phone without an address.
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(120), index=True)  # lists of people are sorted by name
     password_hash: Mapped[str | None] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(20), default=KIND_RESIDENT)
     job_title: Mapped[str | None] = mapped_column(String(120))

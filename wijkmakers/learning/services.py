@@ -110,11 +110,13 @@ def requestable_cohorts(user: User) -> list[tuple[Cohort, int]]:
     mine = select(Enrolment.cohort_id).where(Enrolment.user_id == user.id,
                                              Enrolment.status.in_((ENROLMENT_ACTIVE, ENROLMENT_COMPLETED,
                                                                    ENROLMENT_REQUESTED)))
-    taken = (select(Enrolment.cohort_id, func.count().label("n")).where(Enrolment.status.in_(SEATED))
+    open_ids = select(Cohort.id).where(Cohort.ends_on >= local_today(), Cohort.open_for_requests.is_(True))
+    taken = (select(Enrolment.cohort_id, func.count().label("n"))
+             .where(Enrolment.status.in_(SEATED), Enrolment.cohort_id.in_(open_ids))  # not years of old groups
              .group_by(Enrolment.cohort_id).subquery())
     rows = db.session.execute(
         select(Cohort, func.coalesce(taken.c.n, 0)).outerjoin(taken, taken.c.cohort_id == Cohort.id)
-        .where(Cohort.ends_on >= local_today(), Cohort.open_for_requests.is_(True), Cohort.id.not_in(mine))
+        .where(Cohort.id.in_(open_ids), Cohort.id.not_in(mine))
         .order_by(Cohort.starts_on, Cohort.id)).unique().all()
     return [(cohort, max(0, cohort.capacity - n)) for cohort, n in rows]
 
