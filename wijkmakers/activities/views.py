@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_user
 
 from ..auth.models import NEIGHBOURHOODS, User
+from ..core.pagecache import cached_for_visitors
 from ..core.pagination import paginate
 from ..core.permissions import ORGANISATOR, public, roles_required
 from ..core.templating import PUBLIC, register_nav
@@ -68,6 +69,7 @@ def _newcomer_email_key() -> str:
 
 @bp.route("/agenda")
 @public
+@cached_for_visitors
 def agenda():
     kind = request.args.get("soort", "")
     kind = kind if kind in ACTIVITY_KINDS and kind != KIND_SESSION else ""
@@ -83,6 +85,7 @@ def agenda():
 
 @bp.route("/agenda/<int:activity_id>")
 @public
+@cached_for_visitors
 def detail(activity_id):
     activity = _public_activity_or_404(activity_id)
     registration = rank = None

@@ -42,9 +42,9 @@ class User(UserMixin, db.Model):
     anonymised_at: Mapped[datetime | None]
     erasure_requested_at: Mapped[datetime | None]
 
-    roles: Mapped[list["UserRole"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
-    )
+    # Loaded on demand: the signed-in user gets them joined in (see load_user), lists that show them ask
+    # for them; everyone else (guides, staff, registrations) is loaded without an extra query for roles.
+    roles: Mapped[list["UserRole"]] = relationship(back_populates="user", cascade="all, delete-orphan")
     organisation = relationship("Organisation", foreign_keys=[organisation_id], lazy="joined")
 
     # Flask-Login: a deactivated or anonymised account cannot log in.

@@ -1,6 +1,7 @@
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from ..core.audit import record
 from ..core.pagination import paginate
@@ -104,7 +105,7 @@ def accept_invitation(token):
 @roles_required(BEHEERDER)
 def users():
     form = UserSearchForm(request.args)
-    stmt = select(User).where(User.anonymised_at.is_(None)).order_by(User.name)
+    stmt = select(User).options(selectinload(User.roles)).where(User.anonymised_at.is_(None)).order_by(User.name)
     if form.q.data:
         like = f"%{form.q.data.strip().lower()}%"
         stmt = stmt.where(or_(User.email.like(like), User.name.ilike(like)))

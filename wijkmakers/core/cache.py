@@ -23,22 +23,31 @@ def dashboard_seconds() -> float:
     return float(current_app.config.get("DASHBOARD_CACHE_SECONDS", default))
 
 
+def recall(key: Hashable, seconds: float):
+    """The value kept under key less than `seconds` ago, or None."""
+    with _LOCK:
+        hit = _STORE.get((current_app.config["SQLALCHEMY_DATABASE_URI"], key))
+    if hit is not None and time.time() - hit[0] < seconds:  # wall clock: tests move it with time-machine
+        return hit[1]
+    return None
+
+
+def keep(key: Hashable, value) -> None:
+    with _LOCK:
+        if len(_STORE) >= _MAX_ENTRIES:
+            _STORE.clear()
+        _STORE[(current_app.config["SQLALCHEMY_DATABASE_URI"], key)] = (time.time(), value)
+
+
 def remember(key: Hashable, compute: Callable[[], T], seconds: float | None = None) -> T:
     """compute(), or its answer of less than `seconds` ago for the same key and database."""
     seconds = dashboard_seconds() if seconds is None else seconds
     if seconds <= 0:
         return compute()
-    full_key = (current_app.config["SQLALCHEMY_DATABASE_URI"], key)
-    now = time.time()  # wall clock: tests move it with time-machine
-    with _LOCK:
-        hit = _STORE.get(full_key)
-    if hit is not None and now - hit[0] < seconds:
-        return hit[1]
-    value = compute()
-    with _LOCK:
-        if len(_STORE) >= _MAX_ENTRIES:
-            _STORE.clear()
-        _STORE[full_key] = (now, value)
+    value = recall(key, seconds)
+    if value is None:
+        value = compute()
+        keep(key, value)
     return value
 
 

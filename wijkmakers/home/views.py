@@ -3,6 +3,7 @@ from flask_login import current_user
 
 from ..core.permissions import (BEGELEIDER, BEHEERDER, COORDINATOR, DEELNEMER, ORGANISATOR,
                                 PARTNERCONTACT, public)
+from ..core.pagecache import cached_for_visitors
 from . import services
 
 bp = Blueprint("home", __name__)
@@ -10,6 +11,7 @@ bp = Blueprint("home", __name__)
 
 @bp.route("/")
 @public
+@cached_for_visitors
 def index():
     if not current_user.is_authenticated:
         return render_template("home/landing.html", upcoming=services.upcoming_public())
