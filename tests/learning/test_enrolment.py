@@ -193,3 +193,10 @@ def test_concurrent_enrolments_never_exceed_capacity(app, course, make):
         t.join(60)
     assert sorted(outcomes) == ["ok"] * 3 + ["vol"] * 5, outcomes
     assert db.session.scalar(select(func.count()).select_from(Enrolment).where(Enrolment.cohort_id == cohort_id)) == 3
+
+
+def test_requestable_cohorts_are_the_soonest_few(course, make):
+    later = [make_cohort(course.programme, name=f"Later {n}", starts_on=local_today() + timedelta(days=30 + n),
+                         ends_on=local_today() + timedelta(days=300)) for n in range(3)]
+    shown = [c.id for c, _ in services.requestable_cohorts(make.user(), limit=2)]
+    assert shown == [course.cohort.id, later[0].id]

@@ -82,9 +82,9 @@ class Activity(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     ics_sequence: Mapped[int] = mapped_column(default=0)
 
-    guides: Mapped[list["ActivityGuide"]] = relationship(
-        back_populates="activity", cascade="all, delete-orphan", lazy="selectin"
-    )
+    # Loaded when asked for: lists of activities (agenda, home) do not show guides; the planning list
+    # asks for them with selectinload.
+    guides: Mapped[list["ActivityGuide"]] = relationship(back_populates="activity", cascade="all, delete-orphan")
     cohort = relationship("Cohort")
     module = relationship("Module")
     series: Mapped[ActivitySeries | None] = relationship()

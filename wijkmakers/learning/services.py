@@ -105,8 +105,9 @@ def open_cohorts() -> list[Cohort]:
                                    .order_by(Cohort.starts_on, Cohort.id)).unique())
 
 
-def requestable_cohorts(user: User) -> list[tuple[Cohort, int]]:
-    """Open cohorts that accept requests and that ``user`` is not (or no longer) in, with seats left."""
+def requestable_cohorts(user: User, limit: int = 10) -> list[tuple[Cohort, int]]:
+    """The first `limit` open cohorts (soonest start first) that accept requests and that ``user`` is not (or
+    no longer) in, with seats left. The academy runs a few at a time; the limit keeps the page short."""
     mine = select(Enrolment.cohort_id).where(Enrolment.user_id == user.id,
                                              Enrolment.status.in_((ENROLMENT_ACTIVE, ENROLMENT_COMPLETED,
                                                                    ENROLMENT_REQUESTED)))
@@ -117,7 +118,7 @@ def requestable_cohorts(user: User) -> list[tuple[Cohort, int]]:
     rows = db.session.execute(
         select(Cohort, func.coalesce(taken.c.n, 0)).outerjoin(taken, taken.c.cohort_id == Cohort.id)
         .where(Cohort.id.in_(open_ids), Cohort.id.not_in(mine))
-        .order_by(Cohort.starts_on, Cohort.id)).unique().all()
+        .order_by(Cohort.starts_on, Cohort.id).limit(limit)).unique().all()
     return [(cohort, max(0, cohort.capacity - n)) for cohort, n in rows]
 
 
