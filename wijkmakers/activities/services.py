@@ -555,15 +555,16 @@ def overview_rows(rows, now: datetime | None = None) -> list[dict]:
 
 
 def walks_needing_decision(now: datetime | None = None) -> list[tuple[Activity, int]]:
-    """Walks in the next few days still under their minimum and without a go decision (one query)."""
+    """Walks in the next few days still under their minimum and without a go decision (two queries: the
+    walks by date, then their counts; a GROUP BY over the join would walk every walk ever held)."""
     now = now or utcnow()
-    confirmed, _waiting = _counts()
-    rows = db.session.execute(
-        select(Activity, confirmed).outerjoin(Registration, Registration.activity_id == Activity.id)
-        .where(Activity.kind == KIND_WALK, Activity.status == STATUS_PLANNED, Activity.go_decision_at.is_(None),
-               Activity.starts_at > now, Activity.starts_at <= now + DECISION_WINDOW)
-        .group_by(Activity.id).order_by(Activity.starts_at)).all()
-    return [(activity, n) for activity, n in rows if needs_decision(activity, n, now)]
+    walks = list(db.session.scalars(
+        select(Activity).where(Activity.kind == KIND_WALK, Activity.status == STATUS_PLANNED,
+                               Activity.go_decision_at.is_(None), Activity.starts_at > now,
+                               Activity.starts_at <= now + DECISION_WINDOW).order_by(Activity.starts_at)))
+    counts = registration_counts([walk.id for walk in walks])
+    confirmed = {walk.id: counts.get(walk.id, (0, 0))[0] for walk in walks}
+    return [(walk, confirmed[walk.id]) for walk in walks if needs_decision(walk, confirmed[walk.id], now)]
 
 
 def guide_candidates() -> list[User]:
