@@ -47,10 +47,17 @@ def _secret_key(instance_path: Path, production: bool) -> str:
     return key
 
 
+# How long figures and public pages may be reused, in seconds (0 switches one off). Only set when given,
+# so each feature's own default applies otherwise (and tests, which run without caches).
+CACHE_SETTINGS = ("PUBLIC_PAGE_CACHE_SECONDS", "DASHBOARD_CACHE_SECONDS", "REPORTING_CACHE_SECONDS",
+                  "REPORTING_FINGERPRINT_SECONDS")
+
+
 def load_config(instance_path: str) -> dict:
     path = Path(instance_path)
     production = os.environ.get("WIJKMAKERS_ENV", "development").lower() == "production"
-    return {
+    caches = {key: float(os.environ[key]) for key in CACHE_SETTINGS if os.environ.get(key)}
+    return caches | {
         "ENV_NAME": "production" if production else "development",
         "SECRET_KEY": _secret_key(path, production),
         "SQLALCHEMY_DATABASE_URI": _database_url(path),

@@ -25,3 +25,12 @@ def test_tests_compute_every_time_by_default(app):
     calls, compute = _counter()
     assert remember("figures", compute) == 1
     assert remember("figures", compute) == 2
+
+
+def test_cache_ages_come_from_the_environment_only_when_given(monkeypatch, tmp_path):
+    from wijkmakers.config import load_config
+    monkeypatch.setenv("PUBLIC_PAGE_CACHE_SECONDS", "0")
+    monkeypatch.delenv("DASHBOARD_CACHE_SECONDS", raising=False)
+    config = load_config(str(tmp_path))
+    assert config["PUBLIC_PAGE_CACHE_SECONDS"] == 0
+    assert "DASHBOARD_CACHE_SECONDS" not in config
