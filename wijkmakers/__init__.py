@@ -80,15 +80,17 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = "Log in om deze pagina te bekijken."
     login_manager.login_message_category = "info"
 
-    from sqlalchemy.orm import joinedload
+    from sqlalchemy.orm import joinedload, lazyload
 
     from .auth.models import User
 
+    current_user_options = (joinedload(User.roles), lazyload(User.organisation))
+
     @login_manager.user_loader
     def load_user(user_id: str):
-        # roles joined in: every request asks for them, one query instead of two
-        user = (db.session.get(User, int(user_id), options=[joinedload(User.roles)]) if user_id.isdigit()
-                else None)
+        # Every request asks for the roles (joined in: one query); the organisation only on some pages
+        # (loaded when asked for, instead of joined into every request).
+        user = db.session.get(User, int(user_id), options=current_user_options) if user_id.isdigit() else None
         return user if user is not None and user.is_active else None
 
 
