@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..auth.models import KIND_LABELS, KIND_PROFESSIONAL, KIND_RESIDENT, TOKEN_CONFIRM, TOKEN_RESET, User, UserRole
 from ..auth.services import consume_token, issue_token, normalise_email, user_by_email
@@ -520,9 +520,9 @@ def manage_page(past: bool = False, kind: str | None = None, page: int | None = 
     """One page of upcoming (or past, newest first) activities, course sessions too (read-only), as overview
     rows with confirmed and waiting counts. The counts are made for that page only."""
     now = now or utcnow()
-    # the duo warnings read each guide's kind only: no roles or organisation for them
-    guide_users = joinedload(ActivityGuide.user).options(lazyload(User.roles), lazyload(User.organisation))
-    stmt = select(Activity).options(selectinload(Activity.guides).options(guide_users))
+    # the duo warnings read each guide's kind only: no organisation joined in for them
+    stmt = select(Activity).options(
+        selectinload(Activity.guides).joinedload(ActivityGuide.user).lazyload(User.organisation))
     if kind and kind in ACTIVITY_KINDS:
         stmt = stmt.where(Activity.kind == kind)
     if past:

@@ -1,9 +1,10 @@
-"""A small per-process memory for dashboard figures that may lag a few seconds behind the data.
+"""A small per-process memory for figures and public pages that may lag a few seconds behind the data.
 
 Under load the same aggregate (this year's participations, the reporting fingerprint) is asked for many
-times a second; counting 200,000 rows each time costs more than the rest of the page. Values must be plain,
-immutable data (numbers, tuples), never ORM objects, as they outlive the session that made them.
-DASHBOARD_CACHE_SECONDS sets the age (default 30; tests run with 0, which computes every time).
+times a second; counting 200,000 rows each time costs more than the rest of the page. Values must be plain
+data that nobody modifies (numbers, tuples, rendered bytes), never ORM objects, as they outlive the session
+that made them. DASHBOARD_CACHE_SECONDS sets the default age (30; tests run with 0, which computes every
+time); core/pagecache.py keeps public pages here too.
 """
 import threading
 import time
