@@ -84,13 +84,14 @@ def _init_extensions(app: Flask) -> None:
 
     from .auth.models import User
 
-    current_user_options = (joinedload(User.roles), lazyload(User.organisation))
-
     @login_manager.user_loader
     def load_user(user_id: str):
         # Every request asks for the roles (joined in: one query); the organisation only on some pages
-        # (loaded when asked for, instead of joined into every request).
-        user = db.session.get(User, int(user_id), options=current_user_options) if user_id.isdigit() else None
+        # (loaded when asked for, instead of joined into every request). The options are made here, not
+        # at start-up, where not every model is mapped yet.
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id), options=(joinedload(User.roles), lazyload(User.organisation)))
         return user if user is not None and user.is_active else None
 
 

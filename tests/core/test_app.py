@@ -1,7 +1,14 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from wijkmakers import create_app
 from wijkmakers.config import ConfigError
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_healthz_reports_database(client):
@@ -108,3 +115,13 @@ def test_hsts_in_production(monkeypatch, tmp_path):
 def test_static_files_are_public(client):
     response = client.get("/static/css/site.css")
     assert response.status_code == 200 and b"--brand" in response.data
+
+
+def test_the_wsgi_app_starts_in_a_fresh_interpreter(tmp_path):
+    """As gunicorn and `flask run` load it: nothing imported beforehand (the tests import every model first,
+    which once hid a start-up crash)."""
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.sqlite'}", WIJKMAKERS_INSTANCE=str(tmp_path))
+    code = "from wsgi import app; assert app.url_map.bind('x').match('/healthz')"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
