@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..activities.models import KIND_SESSION, STATUS_CANCELLED, Activity
+from ..core import spreadsheet
 from ..core.markdown import render_markdown
 from ..core.permissions import COORDINATOR, ORGANISATOR, roles_required
 from ..core.templating import register_nav
@@ -373,7 +374,7 @@ def cohort(cohort_id):
 def cohort_export(cohort_id):
     cohort = _cohort(cohort_id)
     header, rows = services.overview_table(services.cohort_facts(cohort))
-    response = Response(exports.to_csv(header, rows), mimetype=exports.CSV_MIME)
+    response = Response(spreadsheet.to_csv(header, rows), mimetype=spreadsheet.CSV_MIME)
     response.headers["Content-Disposition"] = f'attachment; filename="{exports.filename(cohort.label)}.csv"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..auth.models import User
+from ..core import spreadsheet
 from ..core.permissions import COORDINATOR, PARTNERCONTACT, roles_required
 from ..core.templating import register_nav
 from ..core.timeutil import local_today
@@ -219,10 +220,10 @@ def export(fmt):
                    "medewerkers": [dict(zip(services.EXPORT_HEADER, row, strict=True)) for row in rows]}
         response = current_app.response_class(current_app.json.dumps(payload), mimetype="application/json")
     elif fmt == "csv":
-        response = Response(exports.to_csv(services.EXPORT_HEADER, rows), mimetype=exports.CSV_MIME)
+        response = Response(spreadsheet.to_csv(services.EXPORT_HEADER, rows), mimetype=spreadsheet.CSV_MIME)
     else:
         response = Response(exports.to_xlsx(services.EXPORT_HEADER, rows, widths=services.EXPORT_WIDTHS),
-                            mimetype=exports.XLSX_MIME)
+                            mimetype=spreadsheet.XLSX_MIME)
     if fmt != "json":
         filename = f"wijkmakers-medewerkers-{local_today():%Y-%m-%d}.{fmt}"
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -339,12 +340,12 @@ def _too_large(_exc):
 @roles_required(PARTNERCONTACT)
 def import_template(fmt):
     if fmt == "csv":
-        return Response(exports.to_csv(TEMPLATE_HEADER, TEMPLATE_EXAMPLE), mimetype=exports.CSV_MIME,
+        return Response(spreadsheet.to_csv(TEMPLATE_HEADER, TEMPLATE_EXAMPLE), mimetype=spreadsheet.CSV_MIME,
                         headers={"Content-Disposition": 'attachment; filename="wijkmakers-aanmelden-voorbeeld.csv"'})
     if fmt == "xlsx":
         return Response(exports.to_xlsx(TEMPLATE_HEADER, TEMPLATE_EXAMPLE, sheet_title="Medewerkers",
                                         widths=(32, 28, 22, 20)),
-                        mimetype=exports.XLSX_MIME,
+                        mimetype=spreadsheet.XLSX_MIME,
                         headers={"Content-Disposition": 'attachment; filename="wijkmakers-aanmelden-voorbeeld.xlsx"'})
     abort(404)
 

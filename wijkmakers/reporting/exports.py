@@ -3,7 +3,7 @@
 - CSV is UTF-8 with a byte order mark (so Excel shows ë and ö), CRLF line ends. The semicolon variant
   is what Dutch Excel opens with a double click: semicolons between fields and a decimal comma.
 - XLSX comes from reporting.xlsx (typed cells, frozen bold header, one sheet per table).
-- Text that a spreadsheet would read as a formula (starting with = + - @, or a tab or carriage return)
+- Text that a spreadsheet would read as a formula (starting with = + - @, a tab, carriage return or newline)
   is neutralised with a leading apostrophe, in every format ("CSV injection"; names and titles are typed
   by users). Numbers stay numbers.
 """
@@ -12,12 +12,10 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ..core.spreadsheet import formula_safe
 from ..core.timeutil import nl_datetime
 from .services import PARTICIPATION_HEADER, PARTICIPATION_WIDTHS, ParticipationExport, Statistics
-from .xlsx import FORMULA_PREFIXES, XlsxWriter
-
-CSV_MIME = "text/csv; charset=utf-8"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .xlsx import XlsxWriter
 PDF_MIME = "application/pdf"
 
 # URL format name -> (delimiter, decimal separator)
@@ -26,9 +24,7 @@ CSV_FORMATS = {"csv": (",", "."), "csv-puntkomma": (";", ",")}
 
 def neutralise(value):
     """A cell value that no spreadsheet will execute: formula-like text gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    return formula_safe(value) if isinstance(value, str) else value
 
 
 @dataclass

@@ -2,6 +2,7 @@
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 
+from ..core import spreadsheet
 from ..core.pagination import page_number
 from ..core.permissions import COORDINATOR, ORGANISATOR, roles_required
 from ..core.templating import register_nav
@@ -96,9 +97,9 @@ def export_figures(fmt):
 
         content, mimetype = render_pdf(stats), exports.PDF_MIME
     elif fmt == "xlsx":
-        content, mimetype = exports.figures_xlsx(stats), exports.XLSX_MIME
+        content, mimetype = exports.figures_xlsx(stats), spreadsheet.XLSX_MIME
     else:
-        content, mimetype = exports.figures_csv(stats, fmt), exports.CSV_MIME
+        content, mimetype = exports.figures_csv(stats, fmt), spreadsheet.CSV_MIME
     services.log_export(current_user, "jaarcijfers", fmt, stats.filters, rows=len(stats.rows))
     return _download(content, mimetype, _filename("cijfers", fmt))
 
@@ -111,8 +112,8 @@ def export_participations(fmt):
     filters, _ = _filters()
     export = services.participation_export(filters)
     if fmt == "xlsx":
-        content, mimetype = exports.participations_xlsx(export), exports.XLSX_MIME
+        content, mimetype = exports.participations_xlsx(export), spreadsheet.XLSX_MIME
     else:
-        content, mimetype = exports.participations_csv(export, fmt), exports.CSV_MIME
+        content, mimetype = exports.participations_csv(export, fmt), spreadsheet.CSV_MIME
     services.log_export(current_user, "deelnames_per_persoon", fmt, filters, rows=len(export))
     return _download(content, mimetype, _filename("deelnames", fmt))

@@ -21,8 +21,9 @@ import zipfile
 from datetime import date, datetime
 from xml.sax.saxutils import escape
 
+from ..core.spreadsheet import formula_safe
+
 EXCEL_EPOCH = datetime(1899, 12, 30)
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 does not allow; they cannot appear in a cell.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -65,9 +66,7 @@ def column_letter(index: int) -> str:
 
 def clean_text(value: str) -> str:
     """Text safe for a cell: no characters XML forbids, no formula trigger at the start."""
-    if value.startswith(FORMULA_PREFIXES):
-        value = "'" + value
-    return _ILLEGAL.sub("", value)
+    return _ILLEGAL.sub("", formula_safe(value))
 
 
 class XlsxWriter:
