@@ -163,12 +163,13 @@ def live_app(live_server):
     return _LIVE["app"]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+@contextmanager
+def serve_demo(tmp_path_factory, name: str, **config):
+    """The demo academy in a database of its own, served on a free loopback port: yields (base URL, app)."""
     if not os.path.exists(CHROMIUM):
         pytest.skip("Chromium is not installed (apt-get install chromium)")
-    url = fresh_database_url(tmp_path_factory, "browser")
-    app = create_app(_test_config(url, WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=False, TESTING=False))
+    url = fresh_database_url(tmp_path_factory, name)
+    app = create_app(_test_config(url, WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=False, **config))
     with app.app_context():
         db.create_all()
         load_demo(app.config["CONTENT_DIR"])
@@ -176,11 +177,21 @@ def live_server(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
     app.config["BASE_URL"] = base
-    _LIVE["app"] = app
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield base
-    server.shutdown()
+    try:
+        yield base, app
+    finally:
+        server.shutdown()
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    with serve_demo(tmp_path_factory, "browser", TESTING=False) as (base, app):
+        _LIVE["app"] = app
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -6,18 +6,14 @@ session-wide Playwright of tests/browser may be running in the same xdist worker
 instances cannot share one thread.
 """
 import os
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from werkzeug.serving import make_server
 
-from wijkmakers import create_app
-from wijkmakers.demo.data import DEMO_PASSWORD, load_demo
-from wijkmakers.extensions import db
+from wijkmakers.demo.data import DEMO_PASSWORD
 
 from ..browser.conftest import CHROMIUM, PHONE
-from ..conftest import _test_config, fresh_database_url
+from ..conftest import serve_demo
 from .helpers import csv_bytes, xlsx_bytes
 
 pytest.importorskip("axe_playwright_python")
@@ -26,23 +22,8 @@ from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    url = fresh_database_url(tmp_path_factory, "partnersbrowser")
-    app = create_app(_test_config(url, WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=False, TESTING=False))
-    with app.app_context():
-        db.create_all()
-        load_demo(app.config["CONTENT_DIR"])
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    app.config["BASE_URL"] = base
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    with serve_demo(tmp_path_factory, "partnersbrowser", TESTING=False) as (base, _app):
+        yield base
 
 
 def in_browser(scenario, phone=False):

@@ -7,19 +7,14 @@ the whole session; this module therefore drives its own browser from a dedicated
 """
 import json
 import os
-import threading
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from werkzeug.serving import make_server
 
-from wijkmakers import create_app
-from wijkmakers.demo.data import load_demo
-from wijkmakers.extensions import db
 
 from ..browser.conftest import CHROMIUM, PHONE, log_in
-from ..conftest import _test_config, fresh_database_url
+from ..conftest import serve_demo
 
 pytest.importorskip("axe_playwright_python")
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
@@ -30,23 +25,8 @@ PAGES = ["/cijfers", "/cijfers?meting=aangemeld&telling=deelnames&soort=bewoner"
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    url = fresh_database_url(tmp_path_factory, "reportingbrowser")
-    app = create_app(_test_config(url, WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=False))
-    with app.app_context():
-        db.create_all()
-        load_demo(app.config["CONTENT_DIR"])
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    app.config["BASE_URL"] = base
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    with serve_demo(tmp_path_factory, "reportingbrowser") as (base, _app):
+        yield base
 
 
 class BrowserThread:
