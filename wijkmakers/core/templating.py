@@ -1,5 +1,5 @@
 """Template globals: navigation per role, labels."""
-from flask import has_request_context, request
+from flask import has_request_context, request, url_for
 from flask_login import current_user
 
 from .permissions import ROLE_LABELS
@@ -22,7 +22,7 @@ def register_nav(endpoint: str, label: str, roles: tuple[str, ...] | None = None
         NAV_ITEMS.insert(position, item)
 
 
-def visible_nav(app) -> list[tuple[str, str]]:
+def visible_nav(app) -> list[tuple[str, str, str]]:
     if not has_request_context():
         return []  # mail and PDF templates rendered from commands or signal handlers
     logged_in = current_user.is_authenticated
@@ -33,8 +33,18 @@ def visible_nav(app) -> list[tuple[str, str]]:
             return True
         return logged_in and (roles is None or bool(keys.intersection(roles)))
 
-    return [(endpoint, label) for endpoint, label, roles in NAV_ITEMS
-            if endpoint in app.view_functions and allowed(roles)]
+    urls = _nav_urls(app)
+    return [(endpoint, urls[endpoint], label) for endpoint, label, roles in NAV_ITEMS
+            if endpoint in urls and allowed(roles)]
+
+
+def _nav_urls(app) -> dict[str, str]:
+    """The menu's addresses, built once per application (they take no arguments) instead of on every page."""
+    urls = app.extensions.get("wijkmakers_nav_urls")
+    if urls is None:
+        urls = app.extensions["wijkmakers_nav_urls"] = {
+            endpoint: url_for(endpoint) for endpoint, _label, _roles in NAV_ITEMS if endpoint in app.view_functions}
+    return urls
 
 
 def init_templating(app) -> None:

@@ -741,7 +741,7 @@ def clear_cache() -> None:
 class _CacheEntry:
     statistics: Statistics
     stored: float
-    extras: dict = field(default_factory=dict)   # rendered charts, keyed by name
+    extras: dict = field(default_factory=dict)   # rendered charts (by name) and page sections (views)
 
 
 def cached_entry(filters: Filters) -> _CacheEntry:

@@ -1,5 +1,6 @@
 """Statistics pages, charts and exports for coordinators (organisers see the aggregated figures too)."""
 from flask import Blueprint, Response, abort, render_template, request
+from markupsafe import Markup
 from flask_login import current_user
 
 from ..core import spreadsheet
@@ -49,10 +50,25 @@ def _filename(name: str, fmt: str) -> str:
 @roles_required(*VIEW_ROLES)
 def statistics():
     filters, errors = _filters()
-    stats = services.statistics(filters)
-    form = filters_form(stats.filters, stats.years, "Jaar van de grafiek per maand")
-    return render_template("reporting/statistics.html", stats=stats, form=form, errors=errors,
-                           args=stats.filters.as_args(), can_export_people=current_user.has_role(COORDINATOR))
+    entry = services.cached_entry(filters)
+    stats, args = entry.statistics, entry.statistics.filters.as_args()
+    return render_template("reporting/statistics.html", stats=stats, errors=errors, args=args,
+                           sections=_statistics_sections(entry, args),
+                           can_export_people=current_user.has_role(COORDINATOR))
+
+
+def _statistics_sections(entry, args) -> dict:
+    """The filter form and the tables of the statistics page, rendered once per set of cached figures.
+    They show only the figures and the (normalised) filters, the same for every viewer; rendering their
+    few hundred cells and options again for each request cost more than the rest of the page."""
+    sections = entry.extras.get("sections")
+    if sections is None:
+        stats = entry.statistics
+        form = filters_form(stats.filters, stats.years, "Jaar van de grafiek per maand")
+        sections = entry.extras["sections"] = {
+            name: Markup(render_template(f"reporting/_statistics_{name}.html", stats=stats, form=form, args=args))
+            for name in ("filters", "figures", "walks_charts")}
+    return sections
 
 
 @bp.route("/cijfers/wandelingen")
