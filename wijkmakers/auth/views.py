@@ -4,6 +4,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..core.audit import record
+from ..core.pagecache import cached_for_visitors
 from ..core.pagination import paginate
 from ..core.permissions import BEHEERDER, public, roles_required
 from ..extensions import db, limiter
@@ -35,6 +36,7 @@ def _safe_next(target: str | None) -> str | None:
                deduct_when=_login_failed, scope="login-address")
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
                key_func=_login_account_key, deduct_when=_login_failed, scope="login-account")
+@cached_for_visitors
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
