@@ -80,19 +80,11 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = "Log in om deze pagina te bekijken."
     login_manager.login_message_category = "info"
 
-    from sqlalchemy.orm import joinedload, lazyload
-
-    from .auth.models import User
+    from .auth.services import signed_in_user
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        # Every request asks for the roles (joined in: one query); the organisation only on some pages
-        # (loaded when asked for, instead of joined into every request). The options are made here, not
-        # at start-up, where not every model is mapped yet.
-        if not user_id.isdigit():
-            return None
-        user = db.session.get(User, int(user_id), options=(joinedload(User.roles), lazyload(User.organisation)))
-        return user if user is not None and user.is_active else None
+        return signed_in_user(int(user_id)) if user_id.isdigit() else None
 
 
 # Feature packages, lowest first. Each may have views.py (a blueprint ``bp``) and cli.py (click groups

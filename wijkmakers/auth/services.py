@@ -2,9 +2,11 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app, render_template, url_for
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import joinedload, lazyload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.permissions import ALL_ROLES
@@ -43,6 +45,21 @@ def user_by_email(email: str | None) -> User | None:
     if not email:
         return None
     return db.session.scalar(select(User).where(User.email == email))
+
+
+@cache
+def _signed_in_user_statement():
+    # Built once, at the first request (not at import, when not every model is mapped yet): a prepared
+    # statement keeps its SQL cache key, which building it anew on every request recomputed.
+    return (select(User).options(joinedload(User.roles), lazyload(User.organisation))
+            .where(User.id == bindparam("user_id")))
+
+
+def signed_in_user(user_id: int) -> User | None:
+    """The user of a session, with roles (joined in: every request checks them); the organisation is
+    loaded only on the pages that show it. None for an unknown or deactivated account."""
+    user = db.session.execute(_signed_in_user_statement(), {"user_id": user_id}).unique().scalar_one_or_none()
+    return user if user is not None and user.is_active else None
 
 
 def authenticate(email: str, password: str) -> User | None:
