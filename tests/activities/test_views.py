@@ -99,6 +99,27 @@ def test_manage_counts_and_minimum_flag(client, make, login_as, count_queries):
     assert counter.count == first
 
 
+def test_the_planning_list_warns_about_walks_without_a_proper_duo_and_links_each_row(client, make, login_as):
+    alone = make.activity(title="Wandeling met een begeleider")
+    add_guide(make, alone, kind="bewoner")
+    residents = make.activity(title="Wandeling met twee bewoners")
+    add_guide(make, residents, kind="bewoner")
+    add_guide(make, residents, kind="bewoner")
+    duo = make.activity(title="Wandeling met een duo")
+    add_guide(make, duo, kind="bewoner")
+    add_guide(make, duo, kind="professional")
+    login_as("organisator")
+    body = client.get("/activiteiten").get_data(as_text=True)
+    rows = {a.title: body.split(f">{a.title}</a>")[1].split("</tr>")[0] for a in (alone, residents, duo)}
+    assert "nog geen duo van twee begeleiders" in rows[alone.title]
+    assert "Beide begeleiders zijn bewoners" in rows[residents.title]
+    assert "tag-warn" not in rows[duo.title].replace("Onder minimum", "")
+    for path in (f"/activiteiten/{duo.id}/aanmeldingen", f"/agenda/{duo.id}/aanwezigheid",
+                 f"/activiteiten/{duo.id}/bewerken", f"/activiteiten/{duo.id}/annuleren"):
+        assert f'href="{path}"' in rows[duo.title]
+        assert client.get(path).status_code == 200
+
+
 def test_create_edit_and_cancel_activity(client, make, login_as):
     organiser = login_as("organisator")
     g1, g2 = make.user(roles=("begeleider",)), make.user(roles=("begeleider",))

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload
 
 from ..auth.models import KIND_LABELS, KIND_PROFESSIONAL, KIND_RESIDENT, TOKEN_CONFIRM, TOKEN_RESET, User, UserRole
 from ..auth.services import consume_token, issue_token, normalise_email, user_by_email
@@ -520,9 +520,7 @@ def manage_page(past: bool = False, kind: str | None = None, page: int | None = 
     """One page of upcoming (or past, newest first) activities, course sessions too (read-only), as overview
     rows with confirmed and waiting counts. The counts are made for that page only."""
     now = now or utcnow()
-    # the duo warnings read each guide's kind only: no organisation joined in for them
-    stmt = select(Activity).options(
-        selectinload(Activity.guides).joinedload(ActivityGuide.user).lazyload(User.organisation))
+    stmt = select(Activity)
     if kind and kind in ACTIVITY_KINDS:
         stmt = stmt.where(Activity.kind == kind)
     if past:
@@ -530,9 +528,23 @@ def manage_page(past: bool = False, kind: str | None = None, page: int | None = 
     else:
         stmt = stmt.where(not_ended(now)).order_by(Activity.starts_at, Activity.id)
     result = paginate(stmt, per_page=per_page, page=page)
-    counts = registration_counts([activity.id for activity in result.items])
-    result.items = overview_rows([(activity, *counts.get(activity.id, (0, 0))) for activity in result.items], now)
+    ids = [activity.id for activity in result.items]
+    counts, kinds = registration_counts(ids), guide_kinds(ids)
+    result.items = overview_rows([(activity, *counts.get(activity.id, (0, 0))) for activity in result.items], now,
+                                 kinds)
     return result
+
+
+def guide_kinds(activity_ids: list[int]) -> dict[int, list[str]]:
+    """The kind (resident or professional) of each guide, per activity: all the duo warnings need, in one
+    query of two columns instead of the guides' whole records."""
+    kinds: dict[int, list[str]] = {}
+    if activity_ids:
+        for activity_id, kind in db.session.execute(
+                select(ActivityGuide.activity_id, User.kind).join(User, User.id == ActivityGuide.user_id)
+                .where(ActivityGuide.activity_id.in_(activity_ids))):
+            kinds.setdefault(activity_id, []).append(kind)
+    return kinds
 
 
 def registration_counts(activity_ids: list[int]) -> dict[int, tuple[int, int]]:
@@ -546,11 +558,13 @@ def registration_counts(activity_ids: list[int]) -> dict[int, tuple[int, int]]:
     return {activity_id: (n_confirmed, n_waiting) for activity_id, n_confirmed, n_waiting in rows}
 
 
-def overview_rows(rows, now: datetime | None = None) -> list[dict]:
+def overview_rows(rows, now: datetime | None = None, kinds: dict[int, list[str]] | None = None) -> list[dict]:
+    """Rows of the planning list; ``kinds`` (guide_kinds) spares loading each activity's guides."""
     now = now or utcnow()
     return [{"activity": activity, "confirmed": n_confirmed, "waiting": n_waiting, "minimum": minimum_of(activity),
              "under_minimum": needs_decision(activity, n_confirmed, now),
-             "session": not is_public_activity(activity), "warnings": duo_warnings(activity)}
+             "session": not is_public_activity(activity),
+             "warnings": duo_warnings(activity, None if kinds is None else kinds.get(activity.id, []))}
             for activity, n_confirmed, n_waiting in rows]
 
 
@@ -572,16 +586,18 @@ def guide_candidates() -> list[User]:
         UserRole.role == BEGELEIDER, User.active.is_(True), User.anonymised_at.is_(None)).order_by(User.name)))
 
 
-def duo_warnings(activity: Activity) -> list[str]:
-    """A walk is led by a duo: normally one resident and one professional. Warnings, not refusals."""
+def duo_warnings(activity: Activity, guide_kinds: list[str] | None = None) -> list[str]:
+    """A walk is led by a duo: normally one resident and one professional. Warnings, not refusals.
+    ``guide_kinds``: the guides' kinds when already known (else read from activity.guides)."""
     if activity.kind != KIND_WALK or activity.is_cancelled:
         return []
-    guides = [g.user for g in activity.guides if g.user is not None]
-    if len(guides) < 2:
+    if guide_kinds is None:
+        guide_kinds = [g.user.kind for g in activity.guides if g.user is not None]
+    if len(guide_kinds) < 2:
         return ["Deze wandeling heeft nog geen duo van twee begeleiders."]
-    if len(guides) > 2:
+    if len(guide_kinds) > 2:
         return ["Deze wandeling heeft meer dan twee begeleiders; normaal is het een duo."]
-    kinds = {g.kind for g in guides}
+    kinds = set(guide_kinds)
     if kinds != {KIND_RESIDENT, KIND_PROFESSIONAL}:
         both = "bewoners" if kinds == {KIND_RESIDENT} else "professionals"
         return [f"Beide begeleiders zijn {both}; normaal is het één bewoner en één professional."]

@@ -1,4 +1,6 @@
-"""Template globals: navigation per role, labels."""
+"""Template globals: navigation per role, labels, fast row links."""
+from collections.abc import Callable
+
 from flask import has_request_context, request, url_for
 from flask_login import current_user
 
@@ -47,7 +49,24 @@ def _nav_urls(app) -> dict[str, str]:
     return urls
 
 
+_STAND_IN = 987_654_321
+
+
+def url_builder(endpoint: str, argument: str, **values) -> Callable[[int], str]:
+    """url_for(endpoint, **{argument: n}, **values) for the many n of a table's rows: the address is built
+    once with a stand-in number, and each row's number takes its place (a url_for costs some 6 µs, and a
+    planning list has over a hundred links)."""
+    address = url_for(endpoint, **values, **{argument: _STAND_IN})
+    parts = address.split(str(_STAND_IN))
+    if len(parts) != 2:
+        return lambda number: url_for(endpoint, **values, **{argument: number})
+    head, tail = parts
+    return lambda number: f"{head}{int(number)}{tail}"
+
+
 def init_templating(app) -> None:
+    app.jinja_env.globals["url_builder"] = url_builder
+
     @app.context_processor
     def _globals():
         return {
