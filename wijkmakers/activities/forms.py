@@ -1,11 +1,12 @@
 """Forms of the activities feature; every message says in Dutch what to fix."""
 from flask_wtf import FlaskForm
-from wtforms import (DateField, EmailField, HiddenField, IntegerField, RadioField, SelectField, StringField,
-                     TextAreaField, TimeField)
+from wtforms import (DateField, EmailField, HiddenField, IntegerField, RadioField, StringField, TextAreaField,
+                     TimeField)
 from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..auth.models import KIND_LABELS, NEIGHBOURHOODS
+from ..core.forms import SelectField
 from .models import ACTIVITY_KINDS, KIND_SESSION
 
 _DUTCH = get_translations(["nl"])

@@ -1,7 +1,8 @@
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from ..core.forms import SelectField
 from .services import VALIDITY_DAYS
 
 

@@ -1,9 +1,10 @@
 """Forms of the learning feature; every message says in Dutch what to fix."""
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField,
-                     TimeField)
+from wtforms import BooleanField, DateField, EmailField, IntegerField, StringField, TextAreaField, TimeField
 from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from ..core.forms import SelectField
 
 
 def strip(value):

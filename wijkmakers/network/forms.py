@@ -1,10 +1,11 @@
 """Forms of the network. Rules live in services; these check presence and length with Dutch messages."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..auth.forms import MultiCheckboxField
 from ..auth.models import KIND_LABELS, NEIGHBOURHOODS
+from ..core.forms import SelectField
 from ..partners.models import ORGANISATION_TYPES
 from . import services
 from .models import INITIATIVE_STATUSES

@@ -1,8 +1,9 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import DateField, EmailField, StringField, TextAreaField
 from wtforms.validators import URL, AnyOf, DataRequired, Length, Optional
 
+from ..core.forms import SelectField
 from .models import ORGANISATION_TYPES
 
 

@@ -1,8 +1,9 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField
+from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..auth.models import KIND_LABELS, NEIGHBOURHOODS
+from ..core.forms import SelectField
 
 
 def strip(value):

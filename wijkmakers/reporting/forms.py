@@ -1,8 +1,8 @@
 """The filter form of the statistics pages (GET, no CSRF: it changes nothing)."""
 from flask_wtf import FlaskForm
-from wtforms import SelectField
 
 from ..auth.models import NEIGHBOURHOODS
+from ..core.forms import SelectField
 from .services import COUNTS, MEASURES, ORG_TYPE_CHOICES, PARTNER_CHOICES, PERSON_KINDS, Filters
 
 
