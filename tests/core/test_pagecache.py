@@ -9,6 +9,7 @@ from wijkmakers.core.pagecache import cached_for_visitors
 from wijkmakers.core.permissions import public
 from wijkmakers.extensions import db
 
+from ..conftest import login
 from ..factories import PASSWORD
 
 
@@ -37,13 +38,18 @@ def test_a_visitor_gets_the_kept_agenda_until_it_is_too_old(client, make):
         assert "Tweede wandeling" in client.get("/agenda").get_data(as_text=True)
 
 
-def test_logged_in_people_always_get_a_fresh_page(client, make, login_as):
+def test_logged_in_people_share_the_agenda_list_but_get_their_own_menu_and_organisers_a_fresh_list(
+        app, client, make, login_as):
     first = make.activity(title="Eerste wandeling")
-    client.get("/agenda")
+    assert "Eerste wandeling" in client.get("/agenda").get_data(as_text=True)
     make.activity(title="Tweede wandeling", starts_at=first.starts_at)
     db.session.commit()
-    login_as("deelnemer")
-    assert "Tweede wandeling" in client.get("/agenda").get_data(as_text=True)
+    participant = login_as("deelnemer")
+    page = client.get("/agenda").get_data(as_text=True)
+    assert "Eerste wandeling" in page and "Tweede wandeling" not in page  # the list as shared a moment ago
+    assert participant.name in page and "Uitloggen" in page  # the menu is this person's own
+    organiser_client = login(app.test_client(), make.user(roles=("organisator",)))
+    assert "Tweede wandeling" in organiser_client.get("/agenda").get_data(as_text=True)
 
 
 def test_only_plain_200_pages_that_leave_the_session_alone_are_kept(app, client):

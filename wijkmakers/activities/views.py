@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_user
 
 from ..auth.models import NEIGHBOURHOODS, User
-from ..core.pagecache import cached_for_visitors
+from ..core.pagecache import cached_for_visitors, shared_section
 from ..core.pagination import paginate
 from ..core.permissions import ORGANISATOR, public, roles_required
 from ..core.templating import PUBLIC, register_nav
@@ -77,10 +77,17 @@ def agenda():
     hood = hood if hood in NEIGHBOURHOODS else ""
     month_raw = request.args.get("maand", "")
     month = services.parse_month(month_raw)
-    page = paginate(services.agenda_query(kind or None, hood or None, month), per_page=20)
-    return render_template("activities/agenda.html", page=page, kinds=PUBLIC_KINDS, neighbourhoods=NEIGHBOURHOODS,
-                           kind=kind, hood=hood, month=f"{month[0]:04d}-{month[1]:02d}" if month else "",
-                           bad_month=bool(month_raw) and month is None)
+
+    def content():
+        page = paginate(services.agenda_query(kind or None, hood or None, month), per_page=20)
+        return render_template("activities/_agenda_content.html", page=page, kinds=PUBLIC_KINDS,
+                               neighbourhoods=NEIGHBOURHOODS, kind=kind, hood=hood,
+                               month=f"{month[0]:04d}-{month[1]:02d}" if month else "",
+                               bad_month=bool(month_raw) and month is None)
+
+    # organisers see their changes at once; for everyone else seats left may lag a few seconds, as for visitors
+    return render_template("activities/agenda.html",
+                           content=shared_section("agenda", content, fresh=services.is_organiser(current_user)))
 
 
 @bp.route("/agenda/<int:activity_id>")

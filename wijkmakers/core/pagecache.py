@@ -7,13 +7,15 @@ kept with a marker where the token was, and every visitor gets a token of their 
 token or cookie is ever shared. Seats left may lag by PUBLIC_PAGE_CACHE_SECONDS (default 10; tests run
 with 0); signing up always checks the database.
 """
+from collections.abc import Callable
 from functools import wraps
 
 from flask import Response, current_app, g, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
-from .cache import keep, recall
+from .cache import keep, recall, remember
 
 # Stands in a kept page where the visitor's CSRF token goes (a NUL byte never occurs in our HTML).
 CSRF_MARKER = b"\x00csrf-token\x00"
@@ -44,6 +46,15 @@ def cached_for_visitors(view):
                 keep(key, body)
         return response
     return wrapped
+
+
+def shared_section(name: str, render: Callable[[], str], fresh: bool = False) -> Markup:
+    """A part of a page that is the same for everyone, logged in or not (the agenda's list), rendered at
+    most once per PUBLIC_PAGE_CACHE_SECONDS for each address; the rest of the page (menu, log-out form
+    with its CSRF token) is still made for each person. ``render`` must not use the visitor's session.
+    ``fresh``: render it now (for those who change what it shows and expect to see their change)."""
+    html = render() if fresh else remember(("shared_section", name, request.full_path), render, _seconds())
+    return Markup(html)  # noqa: S704 - a rendered template, escaped by Jinja
 
 
 def _shareable(body: bytes) -> bytes | None:
