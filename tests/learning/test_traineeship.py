@@ -165,3 +165,17 @@ def test_requested_enrolment_is_not_reviewable(client, track, make):
     pending = enrol_directly(track["cohort"], make.user(), status=ENROLMENT_REQUESTED)
     login(client, track["organiser"])
     assert client.get(f"/leren/deelnemer/{pending.id}").status_code == 404
+
+
+def test_a_mentor_is_someone_named_on_an_enrolment_or_on_a_placement(track, make, client):
+    placement_mentor, nobody = make.user(name="Stagebegeleider Sam"), make.user(name="Niemand")
+    assert services.mentors_anyone(track["mentor"])
+    assert not services.mentors_anyone(placement_mentor) and not services.mentors_anyone(nobody)
+    db.session.add(Placement(enrolment_id=track["enrolment"].id, phase_id=track["phases"][0].id,
+                             mentor_id=placement_mentor.id))
+    db.session.commit()
+    assert services.mentors_anyone(placement_mentor) and not services.mentors_anyone(nobody)
+    login(client, placement_mentor)
+    assert "Mijn trainees" in client.get("/leren").get_data(as_text=True)
+    login(client, nobody)
+    assert "Mijn trainees" not in client.get("/leren").get_data(as_text=True)

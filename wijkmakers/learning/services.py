@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, case, exists, func, or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
 from ..activities.models import (KIND_SESSION, STATUS_CANCELLED, STATUS_PLANNED, Activity, Attendance,
@@ -111,15 +111,16 @@ def requestable_cohorts(user: User, limit: int = 10) -> list[tuple[Cohort, int]]
     mine = select(Enrolment.cohort_id).where(Enrolment.user_id == user.id,
                                              Enrolment.status.in_((ENROLMENT_ACTIVE, ENROLMENT_COMPLETED,
                                                                    ENROLMENT_REQUESTED)))
-    open_ids = select(Cohort.id).where(Cohort.ends_on >= local_today(), Cohort.open_for_requests.is_(True))
-    taken = (select(Enrolment.cohort_id, func.count().label("n"))
-             .where(Enrolment.status.in_(SEATED), Enrolment.cohort_id.in_(open_ids))  # not years of old groups
-             .group_by(Enrolment.cohort_id).subquery())
-    rows = db.session.execute(
-        select(Cohort, func.coalesce(taken.c.n, 0)).outerjoin(taken, taken.c.cohort_id == Cohort.id)
-        .where(Cohort.id.in_(open_ids), Cohort.id.not_in(mine))
-        .order_by(Cohort.starts_on, Cohort.id).limit(limit)).unique().all()
-    return [(cohort, max(0, cohort.capacity - n)) for cohort, n in rows]
+    cohorts = list(db.session.scalars(
+        select(Cohort).where(Cohort.ends_on >= local_today(), Cohort.open_for_requests.is_(True),
+                             Cohort.id.not_in(mine))
+        .order_by(Cohort.starts_on, Cohort.id).limit(limit)).unique())
+    # seats taken, counted for the cohorts shown only
+    taken = dict(db.session.execute(
+        select(Enrolment.cohort_id, func.count())
+        .where(Enrolment.status.in_(SEATED), Enrolment.cohort_id.in_([cohort.id for cohort in cohorts]))
+        .group_by(Enrolment.cohort_id)).all()) if cohorts else {}
+    return [(cohort, max(0, cohort.capacity - taken.get(cohort.id, 0))) for cohort in cohorts]
 
 
 # -- enrolment -------------------------------------------------------------------------------------
@@ -843,9 +844,9 @@ def is_mentor_of(user: User, enrolment: Enrolment) -> bool:
 
 
 def mentors_anyone(user: User) -> bool:
-    return db.session.scalar(select(func.count()).select_from(Enrolment).where(or_(
-        Enrolment.mentor_id == user.id,
-        Enrolment.id.in_(select(Placement.enrolment_id).where(Placement.mentor_id == user.id))))) > 0
+    """Mentor of a trainee, for the whole course or for a placement (two indexed lookups)."""
+    return bool(db.session.scalar(select(or_(exists().where(Enrolment.mentor_id == user.id),
+                                             exists().where(Placement.mentor_id == user.id)))))
 
 
 def reviewable_enrolment(enrolment_id: int, user: User, organiser: bool, viewer: bool) -> Enrolment:
