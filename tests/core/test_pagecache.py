@@ -133,3 +133,27 @@ def test_the_login_page_is_kept_and_logging_in_with_its_token_works(app, make):
     response = visitor.post("/inloggen", data={"csrf_token": token, "email": "lid@example.org",
                                                "password": PASSWORD})
     assert response.status_code == 302
+
+
+def test_a_shared_section_is_kept_per_address_but_never_with_a_csrf_token(app):
+    from flask import render_template_string
+
+    from wijkmakers.core.pagecache import shared_section
+
+    calls = []
+
+    def section(with_form):
+        def render():
+            calls.append(with_form)
+            return render_template_string("{{ csrf_token() }}" if with_form else "<p>lijst {{ n }}</p>", n=len(calls))
+        return render
+
+    with app.test_request_context("/agenda?soort=lezing"):
+        assert shared_section("lijst", section(False)) == shared_section("lijst", section(False)) == "<p>lijst 1</p>"
+        assert shared_section("lijst", section(False), fresh=True) == "<p>lijst 2</p>"
+    with app.test_request_context("/agenda"):
+        assert shared_section("lijst", section(False)) == "<p>lijst 3</p>"  # another address
+    for _ in range(2):
+        with app.test_request_context("/formulier"):
+            shared_section("formulier", section(True))
+    assert calls.count(True) == 2

@@ -15,7 +15,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from .cache import keep, recall, remember
+from .cache import keep, recall
 
 # Stands in a kept page where the visitor's CSRF token goes (a NUL byte never occurs in our HTML).
 CSRF_MARKER = b"\x00csrf-token\x00"
@@ -53,7 +53,13 @@ def shared_section(name: str, render: Callable[[], str], fresh: bool = False) ->
     most once per PUBLIC_PAGE_CACHE_SECONDS for each address; the rest of the page (menu, log-out form
     with its CSRF token) is still made for each person. ``render`` must not use the visitor's session.
     ``fresh``: render it now (for those who change what it shows and expect to see their change)."""
-    html = render() if fresh else remember(("shared_section", name, request.full_path), render, _seconds())
+    key, seconds = ("shared_section", name, request.full_path), _seconds()
+    html = None if fresh or seconds <= 0 else recall(key, seconds)
+    if html is None:
+        html = render()
+        token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+        if not fresh and seconds > 0 and not (token and token in html):  # a form's token is never shared
+            keep(key, html)
     return Markup(html)  # noqa: S704 - a rendered template, escaped by Jinja
 
 
