@@ -15,8 +15,9 @@ import time
 from dataclasses import dataclass
 from datetime import date as date_cls
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import aliased, joinedload
 
@@ -551,11 +552,16 @@ def registration_counts(activity_ids: list[int]) -> dict[int, tuple[int, int]]:
     """Confirmed and waiting registrations per activity, for these activities: one GROUP BY."""
     if not activity_ids:
         return {}
-    confirmed, waiting = _counts()
-    rows = db.session.execute(select(Registration.activity_id, confirmed, waiting)
-                              .where(Registration.activity_id.in_(activity_ids))
-                              .group_by(Registration.activity_id))
+    rows = db.session.execute(_registration_counts_statement(), {"ids": activity_ids})
     return {activity_id: (n_confirmed, n_waiting) for activity_id, n_confirmed, n_waiting in rows}
+
+
+@cache
+def _registration_counts_statement():
+    # built once: most lists and the organiser's home page ask for these counts on every request
+    confirmed, waiting = _counts()
+    return (select(Registration.activity_id, confirmed, waiting)
+            .where(Registration.activity_id.in_(bindparam("ids", expanding=True))).group_by(Registration.activity_id))
 
 
 def overview_rows(rows, now: datetime | None = None, kinds: dict[int, list[str]] | None = None) -> list[dict]:
