@@ -321,3 +321,20 @@ def test_reminders_two_days_before_and_never_twice(make):
     assert services.send_reminders() == 0
     assert services.send_reminders(now=utcnow() + timedelta(days=6)) == 1  # later's turn
     assert services.send_reminders(now=utcnow() + timedelta(days=6)) == 0
+
+
+def test_the_planning_pages_split_upcoming_and_past_filter_by_kind_and_page(make):
+    now = utcnow().replace(microsecond=0)
+    walks = [make.activity(title=f"Wandeling {i}", starts_at=now + timedelta(days=i + 1)) for i in range(3)]
+    lecture = make.activity(kind="lezing", title="Lezing", starts_at=now + timedelta(days=2))
+    held = make.activity(title="Gehouden", starts_at=now - timedelta(days=5))
+    running = make.activity(title="Loopt nu", starts_at=now - timedelta(hours=1))
+    upcoming = services.manage_page(now=now, per_page=2, page=1)
+    assert upcoming.total == 5 and [r["activity"].title for r in upcoming.items] == ["Loopt nu", "Wandeling 0"]
+    second = services.manage_page(now=now, per_page=2, page=2)
+    assert [r["activity"].id for r in second.items] == [walks[1].id, lecture.id]  # same start: by id
+    assert [r["activity"].title for r in services.manage_page(now=now, kind="lezing").items] == ["Lezing"]
+    past = services.manage_page(past=True, now=now)
+    assert [r["activity"].id for r in past.items] == [held.id]  # what is running now is not past
+    assert services.manage_page(past=True, kind="lezing", now=now).total == 0
+    assert services.manage_page(kind="onbekend", now=now).total == 5  # an unknown kind filters nothing

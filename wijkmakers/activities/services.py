@@ -24,7 +24,7 @@ from sqlalchemy.orm import aliased, joinedload
 from ..auth.models import KIND_LABELS, KIND_PROFESSIONAL, KIND_RESIDENT, TOKEN_CONFIRM, TOKEN_RESET, User, UserRole
 from ..auth.services import consume_token, issue_token, normalise_email, user_by_email
 from ..core import audit
-from ..core.pagination import Page, paginate
+from ..core.pagination import Page, PreparedPage, paginate
 from ..core.permissions import BEGELEIDER, DEELNEMER, ORGANISATOR
 from ..core.timeutil import local_to_utc, nl_datetime, utcnow
 from ..extensions import db
@@ -56,8 +56,13 @@ DECISION_WINDOW = timedelta(days=3)
 LONGEST_ACTIVITY = timedelta(days=1)
 
 
-def not_ended(now: datetime):
-    return and_(Activity.ends_at >= now, Activity.starts_at > now - LONGEST_ACTIVITY)
+def not_ended(now, started_after=None):
+    """Not ended at ``now``; ``started_after`` (now - LONGEST_ACTIVITY) must be given when ``now`` is a bind
+    parameter."""
+    return and_(Activity.ends_at >= now,
+                Activity.starts_at > (now - LONGEST_ACTIVITY if started_after is None else started_after))
+
+
 REMINDER_AHEAD = timedelta(days=2)
 CONFIRM_VALID = timedelta(days=2)
 DEFAULT_DEADLINE_HOURS = 12
@@ -521,14 +526,9 @@ def manage_page(past: bool = False, kind: str | None = None, page: int | None = 
     """One page of upcoming (or past, newest first) activities, course sessions too (read-only), as overview
     rows with confirmed and waiting counts. The counts are made for that page only."""
     now = now or utcnow()
-    stmt = select(Activity)
-    if kind and kind in ACTIVITY_KINDS:
-        stmt = stmt.where(Activity.kind == kind)
-    if past:
-        stmt = stmt.where(Activity.ends_at < now).order_by(Activity.starts_at.desc(), Activity.id.desc())
-    else:
-        stmt = stmt.where(not_ended(now)).order_by(Activity.starts_at, Activity.id)
-    result = paginate(stmt, per_page=per_page, page=page)
+    by_kind = bool(kind and kind in ACTIVITY_KINDS)
+    params = {"now": now, "started_after": now - LONGEST_ACTIVITY} | ({"kind": kind} if by_kind else {})
+    result = paginate(_manage_statement(past, by_kind), per_page=per_page, page=page, params=params)
     ids = [activity.id for activity in result.items]
     counts, kinds = registration_counts(ids), guide_kinds(ids)
     result.items = overview_rows([(activity, *counts.get(activity.id, (0, 0))) for activity in result.items], now,
@@ -536,16 +536,32 @@ def manage_page(past: bool = False, kind: str | None = None, page: int | None = 
     return result
 
 
+@cache
+def _manage_statement(past: bool, by_kind: bool) -> PreparedPage:
+    stmt = select(Activity)
+    if by_kind:
+        stmt = stmt.where(Activity.kind == bindparam("kind"))
+    if past:
+        return PreparedPage(stmt.where(Activity.ends_at < bindparam("now"))
+                            .order_by(Activity.starts_at.desc(), Activity.id.desc()))
+    return PreparedPage(stmt.where(not_ended(bindparam("now"), bindparam("started_after")))
+                        .order_by(Activity.starts_at, Activity.id))
+
+
 def guide_kinds(activity_ids: list[int]) -> dict[int, list[str]]:
     """The kind (resident or professional) of each guide, per activity: all the duo warnings need, in one
     query of two columns instead of the guides' whole records."""
     kinds: dict[int, list[str]] = {}
     if activity_ids:
-        for activity_id, kind in db.session.execute(
-                select(ActivityGuide.activity_id, User.kind).join(User, User.id == ActivityGuide.user_id)
-                .where(ActivityGuide.activity_id.in_(activity_ids))):
+        for activity_id, kind in db.session.execute(_guide_kinds_statement(), {"ids": activity_ids}):
             kinds.setdefault(activity_id, []).append(kind)
     return kinds
+
+
+@cache
+def _guide_kinds_statement():
+    return (select(ActivityGuide.activity_id, User.kind).join(User, User.id == ActivityGuide.user_id)
+            .where(ActivityGuide.activity_id.in_(bindparam("ids", expanding=True))))
 
 
 def registration_counts(activity_ids: list[int]) -> dict[int, tuple[int, int]]:
@@ -578,13 +594,17 @@ def walks_needing_decision(now: datetime | None = None) -> list[tuple[Activity, 
     """Walks in the next few days still under their minimum and without a go decision (two queries: the
     walks by date, then their counts; a GROUP BY over the join would walk every walk ever held)."""
     now = now or utcnow()
-    walks = list(db.session.scalars(
-        select(Activity).where(Activity.kind == KIND_WALK, Activity.status == STATUS_PLANNED,
-                               Activity.go_decision_at.is_(None), Activity.starts_at > now,
-                               Activity.starts_at <= now + DECISION_WINDOW).order_by(Activity.starts_at)))
+    walks = list(db.session.scalars(_walks_to_decide_statement(), {"now": now, "until": now + DECISION_WINDOW}))
     counts = registration_counts([walk.id for walk in walks])
     confirmed = {walk.id: counts.get(walk.id, (0, 0))[0] for walk in walks}
     return [(walk, confirmed[walk.id]) for walk in walks if needs_decision(walk, confirmed[walk.id], now)]
+
+
+@cache
+def _walks_to_decide_statement():
+    return (select(Activity).where(Activity.kind == KIND_WALK, Activity.status == STATUS_PLANNED,
+                                   Activity.go_decision_at.is_(None), Activity.starts_at > bindparam("now"),
+                                   Activity.starts_at <= bindparam("until")).order_by(Activity.starts_at))
 
 
 def guide_candidates() -> list[User]:
