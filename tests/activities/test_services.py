@@ -328,7 +328,7 @@ def test_the_planning_pages_split_upcoming_and_past_filter_by_kind_and_page(make
     walks = [make.activity(title=f"Wandeling {i}", starts_at=now + timedelta(days=i + 1)) for i in range(3)]
     lecture = make.activity(kind="lezing", title="Lezing", starts_at=now + timedelta(days=2))
     held = make.activity(title="Gehouden", starts_at=now - timedelta(days=5))
-    running = make.activity(title="Loopt nu", starts_at=now - timedelta(hours=1))
+    make.activity(title="Loopt nu", starts_at=now - timedelta(hours=1))
     upcoming = services.manage_page(now=now, per_page=2, page=1)
     assert upcoming.total == 5 and [r["activity"].title for r in upcoming.items] == ["Loopt nu", "Wandeling 0"]
     second = services.manage_page(now=now, per_page=2, page=2)
