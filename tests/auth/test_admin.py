@@ -2,6 +2,7 @@ from sqlalchemy import select
 
 from wijkmakers.auth.models import User
 from wijkmakers.core.audit import AuditEvent
+from wijkmakers.core.timeutil import utcnow
 from wijkmakers.extensions import db
 
 from ..conftest import login
@@ -12,6 +13,23 @@ def test_beheerder_lists_and_searches_users(client, make, login_as):
     make.user(name="Zoekbare Zwaan", email="zwaan@example.org")
     page = client.get("/beheer/gebruikers?q=zwaan")
     assert page.status_code == 200 and "Zoekbare Zwaan" in page.get_data(as_text=True)
+
+
+def test_the_user_search_matches_name_or_address_literally_and_leaves_out_erased_people(client, make, login_as):
+    login_as("beheerder")
+    make.user(name="Anna de Vries", email="anna@example.org")
+    make.user(name="Bob 100% Bakker", email="bob_b@example.org")
+    make.user(name="Erika Gewist", email="gewist@example.org", anonymised_at=utcnow())
+
+    def found(q):
+        body = client.get("/beheer/gebruikers", query_string={"q": q}).get_data(as_text=True)
+        return {name for name in ("Anna de Vries", "Bob 100% Bakker", "Erika Gewist") if name in body}
+
+    assert found("ANNA") == {"Anna de Vries"}
+    assert found("bob_b@") == {"Bob 100% Bakker"}
+    assert found("%") == {"Bob 100% Bakker"} and found("_") == {"Bob 100% Bakker"}  # not wildcards
+    assert found("gewist") == set()
+    assert found("x" * 500) == set()  # an overlong query is cut, not an error
 
 
 def test_beheerder_changes_roles_and_it_is_audited(client, make, login_as):

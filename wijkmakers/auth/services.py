@@ -5,10 +5,11 @@ from datetime import timedelta
 from functools import cache
 
 from flask import current_app, render_template, url_for
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..core.pagination import Page, PreparedPage, paginate
 from ..core.permissions import ALL_ROLES
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -60,6 +61,24 @@ def signed_in_user(user_id: int) -> User | None:
     loaded only on the pages that show it. None for an unknown or deactivated account."""
     user = db.session.execute(_signed_in_user_statement(), {"user_id": user_id}).unique().scalar_one_or_none()
     return user if user is not None and user.is_active else None
+
+
+def users_page(q: str | None, per_page: int = 30) -> Page:
+    """One page of the people not erased, by name, with their roles; ``q`` searches name and e-mail."""
+    q = (q or "").strip()[:100]
+    # % and _ typed by the administrator are searched for literally
+    literal = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    params = {"like": f"%{literal}%"} if q else {}
+    return paginate(_users_statement(bool(q)), per_page=per_page, params=params)
+
+
+@cache
+def _users_statement(search: bool) -> PreparedPage:
+    stmt = select(User).options(selectinload(User.roles)).where(User.anonymised_at.is_(None)).order_by(User.name)
+    if search:
+        like = bindparam("like")
+        stmt = stmt.where(or_(User.email.like(like, escape="\\"), User.name.ilike(like, escape="\\")))
+    return PreparedPage(stmt)
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -1,11 +1,8 @@
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 
 from ..core.audit import record
 from ..core.pagecache import cached_for_visitors
-from ..core.pagination import paginate
 from ..core.permissions import BEHEERDER, public, roles_required
 from ..extensions import db, limiter
 from . import services
@@ -107,12 +104,7 @@ def accept_invitation(token):
 @roles_required(BEHEERDER)
 def users():
     form = UserSearchForm(request.args)
-    stmt = select(User).options(selectinload(User.roles)).where(User.anonymised_at.is_(None)).order_by(User.name)
-    if form.q.data:
-        like = f"%{form.q.data.strip().lower()}%"
-        stmt = stmt.where(or_(User.email.like(like), User.name.ilike(like)))
-    page = paginate(stmt, per_page=30)
-    return render_template("auth/users.html", page=page, form=form)
+    return render_template("auth/users.html", page=services.users_page(form.q.data), form=form)
 
 
 @bp.route("/beheer/gebruikers/<int:user_id>", methods=["GET", "POST"])

@@ -13,16 +13,17 @@ completion needs the number of sessions attended to reach the percentage of all 
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import and_, case, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
 from ..activities.models import (KIND_SESSION, STATUS_CANCELLED, STATUS_PLANNED, Activity, Attendance,
                                  RegistrationEvent)
 from ..auth.models import User
 from ..core.audit import record
-from ..core.pagination import Page, paginate
+from ..core.pagination import Page, PreparedPage, paginate
 from ..core.timeutil import local_to_utc, local_today, nl_datetime, utcnow
 from ..extensions import db
 from ..notifications.services import queue_mail
@@ -265,7 +266,12 @@ def find_user_by_email(email: str | None) -> User | None:
 
 # -- programmes and cohorts -----------------------------------------------------------------------
 def programmes() -> list[Programme]:
-    return list(db.session.scalars(select(Programme).order_by(Programme.id)))
+    return list(db.session.scalars(_programmes_statement()))
+
+
+@cache
+def _programmes_statement():
+    return select(Programme).order_by(Programme.id)
 
 
 def programme_modules(programme_id: int) -> list[ProgrammeModule]:
@@ -1012,32 +1018,48 @@ class CohortSummary:
 def cohort_summaries(past: bool = False, per_page: int = 25, page: int | None = None) -> Page:
     """One page of cohorts: running and planned ones (by programme, newest first), or those that have
     ended. The counts are made for that page only, so the page costs the same after years of cohorts."""
-    today = local_today()
-    stmt = select(Cohort).where(Cohort.ends_on < today if past else Cohort.ends_on >= today)
-    page_of = paginate(stmt.order_by(Cohort.programme_id, Cohort.starts_on.desc(), Cohort.id.desc()),
-                       per_page=per_page, page=page)
-    ids = [cohort.id for cohort in page_of.items]
-
-    def n(status):
-        return func.count(case((Enrolment.status == status, Enrolment.id)))
-
-    counts = {row[0]: row[1:] for row in db.session.execute(
-        select(Enrolment.cohort_id, n(ENROLMENT_ACTIVE), n(ENROLMENT_COMPLETED), n(ENROLMENT_WITHDRAWN),
-               n(ENROLMENT_REQUESTED)).where(Enrolment.cohort_id.in_(ids)).group_by(Enrolment.cohort_id))}
-    sessions = dict(db.session.execute(
-        select(Activity.cohort_id, func.count()).where(Activity.kind == KIND_SESSION, Activity.cohort_id.in_(ids),
-                                                       Activity.status != STATUS_CANCELLED)
-        .group_by(Activity.cohort_id)).all())
-    page_of.items = [CohortSummary(cohort, *counts.get(cohort.id, (0, 0, 0, 0)), sessions.get(cohort.id, 0))
+    page_of = paginate(_cohort_page_statement(past), per_page=per_page, page=page, params={"today": local_today()})
+    ids = {"ids": [cohort.id for cohort in page_of.items]}
+    enrolments, sessions = _cohort_count_statements()
+    counts = {row[0]: row[1:] for row in db.session.execute(enrolments, ids)}
+    held = dict(db.session.execute(sessions, ids).all())
+    page_of.items = [CohortSummary(cohort, *counts.get(cohort.id, (0, 0, 0, 0)), held.get(cohort.id, 0))
                      for cohort in page_of.items]
     return page_of
 
 
+# The organisers' list of cohorts is asked for often: its statements are built once, with bind parameters.
+@cache
+def _cohort_page_statement(past: bool) -> PreparedPage:
+    today = bindparam("today")
+    return PreparedPage(select(Cohort).where(Cohort.ends_on < today if past else Cohort.ends_on >= today)
+                        .order_by(Cohort.programme_id, Cohort.starts_on.desc(), Cohort.id.desc()))
+
+
+@cache
+def _cohort_count_statements():
+    ids = bindparam("ids", expanding=True)
+
+    def n(status):
+        return func.count(case((Enrolment.status == status, Enrolment.id)))
+
+    enrolments = (select(Enrolment.cohort_id, n(ENROLMENT_ACTIVE), n(ENROLMENT_COMPLETED), n(ENROLMENT_WITHDRAWN),
+                         n(ENROLMENT_REQUESTED)).where(Enrolment.cohort_id.in_(ids)).group_by(Enrolment.cohort_id))
+    sessions = (select(Activity.cohort_id, func.count())
+                .where(Activity.kind == KIND_SESSION, Activity.cohort_id.in_(ids), Activity.status != STATUS_CANCELLED)
+                .group_by(Activity.cohort_id))
+    return enrolments, sessions
+
+
 def open_requests(limit: int = 100) -> list[Enrolment]:
-    return list(db.session.scalars(
-        select(Enrolment).join(Enrolment.user).options(contains_eager(Enrolment.user))
-        .where(Enrolment.status == ENROLMENT_REQUESTED).order_by(Enrolment.created_at, Enrolment.id)
-        .limit(limit)).unique())
+    return list(db.session.scalars(_open_requests_statement(), {"limit": limit}).unique())
+
+
+@cache
+def _open_requests_statement():
+    return (select(Enrolment).join(Enrolment.user).options(contains_eager(Enrolment.user))
+            .where(Enrolment.status == ENROLMENT_REQUESTED).order_by(Enrolment.created_at, Enrolment.id)
+            .limit(bindparam("limit")))
 
 
 def overview_table(facts: CohortFacts) -> tuple[list[str], list[list]]:
