@@ -45,10 +45,15 @@ class Organisation(db.Model):
     @classmethod
     def partner_in_year_clause(cls, year: int):
         """SQL condition: a partner at some moment in calendar year ``year``."""
+        return cls.partner_in_period_clause(date(year, 1, 1), date(year, 12, 31))
+
+    @classmethod
+    def partner_in_period_clause(cls, first_day, last_day):
+        """SQL condition: a partner on some day from ``first_day`` to ``last_day`` (dates or bind parameters)."""
         return and_(
             cls.partner_since.is_not(None),
-            cls.partner_since <= date(year, 12, 31),
-            or_(cls.partner_until.is_(None), cls.partner_until >= date(year, 1, 1)),
+            cls.partner_since <= last_day,
+            or_(cls.partner_until.is_(None), cls.partner_until >= first_day),
         )
 
 

@@ -26,7 +26,7 @@ from ..auth.models import KIND_PROFESSIONAL, TOKEN_INVITE, User, UserRole
 from ..auth.services import AccountError, create_user, issue_token
 from ..certificates.models import Certificate
 from ..core.audit import record
-from ..core.pagination import Page, paginate
+from ..core.pagination import Page, PreparedPage, paginate
 from ..core.permissions import PARTNERCONTACT
 from ..core.timeutil import local_today, nl_date, utcnow
 from ..extensions import db
@@ -87,7 +87,7 @@ class OrganisationRow:
 
 
 def organisation_years() -> list[int]:
-    first = db.session.scalar(select(func.min(Organisation.partner_since)))
+    first = db.session.scalar(_first_partnership_statement())
     this_year = local_today().year
     start = first.year if first else this_year
     return list(range(this_year + 1, min(start, this_year) - 1, -1))
@@ -97,26 +97,52 @@ def list_organisations(year: int | None = None, type_: str | None = None, name: 
                        page: int | None = None, per_page: int = 50) -> Page:
     """One page of organisations by name, with their number of contacts and staff counted for that page
     only (three queries, whatever the number of organisations)."""
-    stmt = select(Organisation).order_by(Organisation.name, Organisation.id)
-    if year is not None:
-        stmt = stmt.where(Organisation.partner_in_year_clause(year))
-    if type_:
-        stmt = stmt.where(Organisation.type == type_)
     name = (name or "").strip()[:100]
+    params = {}
+    if year is not None:
+        params |= {"first_day": date(year, 1, 1), "last_day": date(year, 12, 31)}
+    if type_:
+        params["type"] = type_
     if name:
-        stmt = stmt.where(func.lower(Organisation.name).like(_like(name), escape="\\"))
-    result = paginate(stmt, per_page=per_page, page=page)
-    ids = [o.id for o in result.items]
-    counted = {}
-    for kind, counts in (("contacts", select(User.organisation_id, func.count(User.id))
-                          .join(UserRole, UserRole.user_id == User.id).where(UserRole.role == PARTNERCONTACT)),
-                         ("staff", select(User.organisation_id, func.count(User.id)))):
-        counted[kind] = dict(db.session.execute(
-            counts.where(User.anonymised_at.is_(None), User.organisation_id.in_(ids)).group_by(User.organisation_id)
-        ).all()) if ids else {}
-    result.items = [OrganisationRow(o, counted["contacts"].get(o.id, 0), counted["staff"].get(o.id, 0))
-                    for o in result.items]
+        params["like"] = _like(name)
+    statements = _organisation_list_statements(year is not None, bool(type_), bool(name))
+    result = paginate(statements.page, per_page=per_page, page=page, params=params)
+    ids = {"ids": [o.id for o in result.items]}
+    contacts = dict(db.session.execute(statements.contacts, ids).all())
+    staff = dict(db.session.execute(statements.staff, ids).all())
+    result.items = [OrganisationRow(o, contacts.get(o.id, 0), staff.get(o.id, 0)) for o in result.items]
     return result
+
+
+@dataclass(frozen=True)
+class _OrganisationListStatements:
+    page: PreparedPage
+    contacts: object
+    staff: object
+
+
+# The coordinator's list of organisations: statements built once per combination of filters.
+@cache
+def _organisation_list_statements(by_year: bool, by_type: bool, by_name: bool) -> _OrganisationListStatements:
+    stmt = select(Organisation).order_by(Organisation.name, Organisation.id)
+    if by_year:
+        stmt = stmt.where(Organisation.partner_in_period_clause(bindparam("first_day"), bindparam("last_day")))
+    if by_type:
+        stmt = stmt.where(Organisation.type == bindparam("type"))
+    if by_name:
+        stmt = stmt.where(func.lower(Organisation.name).like(bindparam("like"), escape="\\"))
+    on_page = and_(User.anonymised_at.is_(None), User.organisation_id.in_(bindparam("ids", expanding=True)))
+    return _OrganisationListStatements(
+        page=PreparedPage(stmt),
+        contacts=(select(User.organisation_id, func.count(User.id)).join(UserRole, UserRole.user_id == User.id)
+                  .where(UserRole.role == PARTNERCONTACT, on_page).group_by(User.organisation_id)),
+        staff=select(User.organisation_id, func.count(User.id)).where(on_page).group_by(User.organisation_id),
+    )
+
+
+@cache
+def _first_partnership_statement():
+    return select(func.min(Organisation.partner_since))
 
 
 def organisation_choices() -> list[tuple[int, str]]:
