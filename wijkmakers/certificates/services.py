@@ -11,9 +11,10 @@ import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
@@ -259,20 +260,30 @@ def forget_rendered(user_id: int) -> int:
 
 # -- what people see -------------------------------------------------------------------------------
 def certificates_of(user: User) -> list[Certificate]:
-    return db.session.scalars(select(Certificate).where(Certificate.user_id == user.id)
-                              .order_by(Certificate.issued_at.desc(), Certificate.id.desc())).all()
+    return db.session.scalars(_certificates_of_statement(), {"user_id": user.id}).all()
 
 
 def proof_candidates(user: User) -> list[Activity]:
     """One-day activities this person attended that have no proof yet (valid or revoked)."""
+    return db.session.scalars(_proof_candidates_statement(), {"user_id": user.id}).all()
+
+
+# Every visit to /certificaten asks these two: built once, with bind parameters.
+@cache
+def _certificates_of_statement():
+    return (select(Certificate).where(Certificate.user_id == bindparam("user_id"))
+            .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
+
+
+@cache
+def _proof_candidates_statement():
+    user_id = bindparam("user_id")
     has_certificate = (select(Certificate.id).where(Certificate.activity_id == Activity.id,
-                                                    Certificate.user_id == user.id).exists())
-    return db.session.scalars(
-        select(Activity).join(Attendance, Attendance.activity_id == Activity.id)
-        .where(Attendance.user_id == user.id, Attendance.present.is_(True), Activity.kind.in_(ONE_DAY_KINDS),
-               Activity.status != STATUS_CANCELLED, ~has_certificate)
-        .order_by(Activity.starts_at.desc())
-    ).all()
+                                                    Certificate.user_id == user_id).exists())
+    return (select(Activity).join(Attendance, Attendance.activity_id == Activity.id)
+            .where(Attendance.user_id == user_id, Attendance.present.is_(True), Activity.kind.in_(ONE_DAY_KINDS),
+                   Activity.status != STATUS_CANCELLED, ~has_certificate)
+            .order_by(Activity.starts_at.desc()))
 
 
 def owned_certificate(certificate_id: int, user: User, organiser: bool) -> Certificate:

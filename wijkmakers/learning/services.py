@@ -109,18 +109,10 @@ def open_cohorts() -> list[Cohort]:
 def requestable_cohorts(user: User, limit: int = 10) -> list[tuple[Cohort, int]]:
     """The first `limit` open cohorts (soonest start first) that accept requests and that ``user`` is not (or
     no longer) in, with seats left. The academy runs a few at a time; the limit keeps the page short."""
-    mine = select(Enrolment.cohort_id).where(Enrolment.user_id == user.id,
-                                             Enrolment.status.in_((ENROLMENT_ACTIVE, ENROLMENT_COMPLETED,
-                                                                   ENROLMENT_REQUESTED)))
-    cohorts = list(db.session.scalars(
-        select(Cohort).where(Cohort.ends_on >= local_today(), Cohort.open_for_requests.is_(True),
-                             Cohort.id.not_in(mine))
-        .order_by(Cohort.starts_on, Cohort.id).limit(limit)).unique())
-    # seats taken, counted for the cohorts shown only
-    taken = dict(db.session.execute(
-        select(Enrolment.cohort_id, func.count())
-        .where(Enrolment.status.in_(SEATED), Enrolment.cohort_id.in_([cohort.id for cohort in cohorts]))
-        .group_by(Enrolment.cohort_id)).all()) if cohorts else {}
+    cohorts_stmt, taken_stmt = _requestable_statements()
+    cohorts = list(db.session.scalars(cohorts_stmt, {"user_id": user.id, "today": local_today(),
+                                                     "limit": limit}).unique())
+    taken = dict(db.session.execute(taken_stmt, {"ids": [cohort.id for cohort in cohorts]}).all()) if cohorts else {}
     return [(cohort, max(0, cohort.capacity - taken.get(cohort.id, 0))) for cohort in cohorts]
 
 
@@ -741,8 +733,35 @@ def own_enrolment(enrolment_id: int, user: User) -> Enrolment:
 
 
 def my_enrolments(user: User) -> list[Enrolment]:
-    return list(db.session.scalars(select(Enrolment).where(Enrolment.user_id == user.id)
-                                   .order_by(Enrolment.created_at.desc(), Enrolment.id.desc())).unique())
+    return list(db.session.scalars(_my_enrolments_statement(), {"user_id": user.id}).unique())
+
+
+# The participant's /leren asks these on every visit: built once, with bind parameters.
+@cache
+def _my_enrolments_statement():
+    return (select(Enrolment).where(Enrolment.user_id == bindparam("user_id"))
+            .order_by(Enrolment.created_at.desc(), Enrolment.id.desc()))
+
+
+@cache
+def _requestable_statements():
+    mine = select(Enrolment.cohort_id).where(Enrolment.user_id == bindparam("user_id"),
+                                             Enrolment.status.in_((ENROLMENT_ACTIVE, ENROLMENT_COMPLETED,
+                                                                   ENROLMENT_REQUESTED)))
+    cohorts = (select(Cohort).where(Cohort.ends_on >= bindparam("today"), Cohort.open_for_requests.is_(True),
+                                    Cohort.id.not_in(mine))
+               .order_by(Cohort.starts_on, Cohort.id).limit(bindparam("limit")))
+    # seats taken, counted for the cohorts shown only
+    taken = (select(Enrolment.cohort_id, func.count())
+             .where(Enrolment.status.in_(SEATED), Enrolment.cohort_id.in_(bindparam("ids", expanding=True)))
+             .group_by(Enrolment.cohort_id))
+    return cohorts, taken
+
+
+@cache
+def _mentors_anyone_statement():
+    mentor = bindparam("user_id")
+    return select(or_(exists().where(Enrolment.mentor_id == mentor), exists().where(Placement.mentor_id == mentor)))
 
 
 def can_study(enrolment: Enrolment) -> bool:
@@ -851,8 +870,7 @@ def is_mentor_of(user: User, enrolment: Enrolment) -> bool:
 
 def mentors_anyone(user: User) -> bool:
     """Mentor of a trainee, for the whole course or for a placement (two indexed lookups)."""
-    return bool(db.session.scalar(select(or_(exists().where(Enrolment.mentor_id == user.id),
-                                             exists().where(Placement.mentor_id == user.id)))))
+    return bool(db.session.scalar(_mentors_anyone_statement(), {"user_id": user.id}))
 
 
 def reviewable_enrolment(enrolment_id: int, user: User, organiser: bool, viewer: bool) -> Enrolment:
