@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.pagination import Page, PreparedPage, paginate
 from ..core.permissions import ALL_ROLES
+from ..core.search import like_pattern
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..notifications.services import queue_mail
@@ -65,10 +66,8 @@ def signed_in_user(user_id: int) -> User | None:
 
 def users_page(q: str | None, per_page: int = 30) -> Page:
     """One page of the people not erased, by name, with their roles; ``q`` searches name and e-mail."""
-    q = (q or "").strip()[:100]
-    # % and _ typed by the administrator are searched for literally
-    literal = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    params = {"like": f"%{literal}%"} if q else {}
+    q = (q or "").strip()
+    params = {"like": like_pattern(q)} if q else {}  # a typed % or _ is searched for literally
     return paginate(_users_statement(bool(q)), per_page=per_page, params=params)
 
 

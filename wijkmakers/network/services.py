@@ -27,6 +27,7 @@ from ..activities.models import Activity, Attendance
 from ..auth.models import KIND_LABELS, NEIGHBOURHOODS, User, UserRole
 from ..core.pagination import Page, paginate
 from ..core.permissions import BEGELEIDER, COORDINATOR, ORGANISATOR, ROLE_LABELS
+from ..core.search import like_pattern
 from ..core.timeutil import local_to_utc, nl_date, utcnow
 from ..extensions import db
 from ..learning.models import (ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, Cohort, Enrolment, Module, ModuleProgress,
@@ -97,14 +98,8 @@ def _text(value: str | None, label: str, limit: int, *, required: bool = False, 
     return text
 
 
-def _like(q: str) -> str:
-    """A LIKE pattern matching ``q`` literally (a typed % or _ is no wildcard)."""
-    escaped = q.lower()[:100].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _contains(column, q: str):
-    return func.lower(column).like(_like(q), escape="\\")
+    return func.lower(column).like(like_pattern(q), escape="\\")
 
 
 def months_before(moment: datetime, months: int) -> datetime:

@@ -28,6 +28,7 @@ from ..certificates.models import Certificate
 from ..core.audit import record
 from ..core.pagination import Page, PreparedPage, paginate
 from ..core.permissions import PARTNERCONTACT
+from ..core.search import like_pattern
 from ..core.timeutil import local_today, nl_date, utcnow
 from ..extensions import db
 from ..learning.models import ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_LABELS, Cohort, Enrolment
@@ -65,12 +66,6 @@ def clean_email(raw: str | None) -> str:
     return result.normalized.lower()
 
 
-def _like(q: str) -> str:
-    """A LIKE pattern that matches ``q`` literally (% and _ typed by a user are not wildcards)."""
-    escaped = q.lower()[:100].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _clean_text(value: str | None, limit: int) -> str:
     return " ".join((value or "").split())[:limit * 2]
 
@@ -104,7 +99,7 @@ def list_organisations(year: int | None = None, type_: str | None = None, name: 
     if type_:
         params["type"] = type_
     if name:
-        params["like"] = _like(name)
+        params["like"] = like_pattern(name)
     statements = _organisation_list_statements(year is not None, bool(type_), bool(name))
     result = paginate(statements.page, per_page=per_page, page=page, params=params)
     ids = {"ids": [o.id for o in result.items]}
@@ -263,7 +258,7 @@ def search_people(q: str | None, limit: int = 50) -> list[User]:
     q = (q or "").strip()
     if len(q) < 2:
         return []
-    like = _like(q)
+    like = like_pattern(q)
     return list(db.session.scalars(
         select(User).where(User.anonymised_at.is_(None),
                            or_(func.lower(User.name).like(like, escape="\\"), User.email.like(like, escape="\\")))
@@ -779,7 +774,7 @@ def organisation_overview(organisation: Organisation, q: str | None = None, user
     org_id = organisation.id
     q = (q or "").strip()[:100]
     statements = _overview_statements(bool(q), user_id is not None)
-    params = {"org": org_id, "like": _like(q) if q else None, "user_id": user_id}
+    params = {"org": org_id, "like": like_pattern(q) if q else None, "user_id": user_id}
     people = {u.id: StaffRow(u, u.organisation_id == org_id)
               for u in db.session.scalars(statements.people, {k: v for k, v in params.items() if v is not None})}
     if not people:
