@@ -612,18 +612,18 @@ def guide_candidates() -> list[User]:
         UserRole.role == BEGELEIDER, User.active.is_(True), User.anonymised_at.is_(None)).order_by(User.name)))
 
 
-def duo_warnings(activity: Activity, guide_kinds: list[str] | None = None) -> list[str]:
+def duo_warnings(activity: Activity, known_kinds: list[str] | None = None) -> list[str]:
     """A walk is led by a duo: normally one resident and one professional. Warnings, not refusals.
-    ``guide_kinds``: the guides' kinds when already known (else read from activity.guides)."""
+    ``known_kinds``: the guides' kinds when already known (guide_kinds), else read from activity.guides."""
     if activity.kind != KIND_WALK or activity.is_cancelled:
         return []
-    if guide_kinds is None:
-        guide_kinds = [g.user.kind for g in activity.guides if g.user is not None]
-    if len(guide_kinds) < 2:
+    if known_kinds is None:
+        known_kinds = [g.user.kind for g in activity.guides if g.user is not None]
+    if len(known_kinds) < 2:
         return ["Deze wandeling heeft nog geen duo van twee begeleiders."]
-    if len(guide_kinds) > 2:
+    if len(known_kinds) > 2:
         return ["Deze wandeling heeft meer dan twee begeleiders; normaal is het een duo."]
-    kinds = set(guide_kinds)
+    kinds = set(known_kinds)
     if kinds != {KIND_RESIDENT, KIND_PROFESSIONAL}:
         both = "bewoners" if kinds == {KIND_RESIDENT} else "professionals"
         return [f"Beide begeleiders zijn {both}; normaal is het één bewoner en één professional."]

@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.pagination import Page, PreparedPage, paginate
 from ..core.permissions import ALL_ROLES
-from ..core.search import like_pattern
+from ..core.search import LIKE_ESCAPE, like_pattern
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..notifications.services import queue_mail
@@ -76,7 +76,7 @@ def _users_statement(search: bool) -> PreparedPage:
     stmt = select(User).options(selectinload(User.roles)).where(User.anonymised_at.is_(None)).order_by(User.name)
     if search:
         like = bindparam("like")
-        stmt = stmt.where(or_(User.email.like(like, escape="\\"), User.name.ilike(like, escape="\\")))
+        stmt = stmt.where(or_(User.email.like(like, escape=LIKE_ESCAPE), User.name.ilike(like, escape=LIKE_ESCAPE)))
     return PreparedPage(stmt)
 
 

@@ -27,7 +27,7 @@ from ..activities.models import Activity, Attendance
 from ..auth.models import KIND_LABELS, NEIGHBOURHOODS, User, UserRole
 from ..core.pagination import Page, paginate
 from ..core.permissions import BEGELEIDER, COORDINATOR, ORGANISATOR, ROLE_LABELS
-from ..core.search import like_pattern
+from ..core.search import LIKE_ESCAPE, like_pattern
 from ..core.timeutil import local_to_utc, nl_date, utcnow
 from ..extensions import db
 from ..learning.models import (ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, Cohort, Enrolment, Module, ModuleProgress,
@@ -99,7 +99,7 @@ def _text(value: str | None, label: str, limit: int, *, required: bool = False, 
 
 
 def _contains(column, q: str):
-    return func.lower(column).like(like_pattern(q), escape="\\")
+    return func.lower(column).like(like_pattern(q), escape=LIKE_ESCAPE)
 
 
 def months_before(moment: datetime, months: int) -> datetime:

@@ -28,7 +28,7 @@ from ..certificates.models import Certificate
 from ..core.audit import record
 from ..core.pagination import Page, PreparedPage, paginate
 from ..core.permissions import PARTNERCONTACT
-from ..core.search import like_pattern
+from ..core.search import LIKE_ESCAPE, like_pattern
 from ..core.timeutil import local_today, nl_date, utcnow
 from ..extensions import db
 from ..learning.models import ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_LABELS, Cohort, Enrolment
@@ -125,7 +125,7 @@ def _organisation_list_statements(by_year: bool, by_type: bool, by_name: bool) -
     if by_type:
         stmt = stmt.where(Organisation.type == bindparam("type"))
     if by_name:
-        stmt = stmt.where(func.lower(Organisation.name).like(bindparam("like"), escape="\\"))
+        stmt = stmt.where(func.lower(Organisation.name).like(bindparam("like"), escape=LIKE_ESCAPE))
     on_page = and_(User.anonymised_at.is_(None), User.organisation_id.in_(bindparam("ids", expanding=True)))
     return _OrganisationListStatements(
         page=PreparedPage(stmt),
@@ -261,7 +261,8 @@ def search_people(q: str | None, limit: int = 50) -> list[User]:
     like = like_pattern(q)
     return list(db.session.scalars(
         select(User).where(User.anonymised_at.is_(None),
-                           or_(func.lower(User.name).like(like, escape="\\"), User.email.like(like, escape="\\")))
+                           or_(func.lower(User.name).like(like, escape=LIKE_ESCAPE),
+                               User.email.like(like, escape=LIKE_ESCAPE)))
         .order_by(User.name).limit(limit)))
 
 
@@ -729,8 +730,8 @@ def _overview_statements(search: bool, one_person: bool) -> _OverviewStatements:
               .where(_people_scope(org)).order_by(User.name, User.id))
     if search:
         like = bindparam("like")
-        people = people.where(or_(func.lower(User.name).like(like, escape="\\"),
-                                  and_(User.organisation_id == org, User.email.like(like, escape="\\"))))
+        people = people.where(or_(func.lower(User.name).like(like, escape=LIKE_ESCAPE),
+                                  and_(User.organisation_id == org, User.email.like(like, escape=LIKE_ESCAPE))))
     if one_person:
         people = people.where(User.id == bindparam("user_id"))
     own_enrolments = select(Enrolment.id).where(Enrolment.organisation_id == org)
