@@ -1,11 +1,13 @@
-"""Shared fixtures: an app on a fresh database (SQLite, or PostgreSQL via TEST_DATABASE_URL), a client,
-log-in helpers for each role, and a SQL statement counter."""
+"""Shared fixtures: the suite's clock, an app on a fresh database (SQLite, or PostgreSQL via
+TEST_DATABASE_URL), a client, log-in helpers for each role, and a SQL statement counter."""
 import os
 import shutil
 import threading
 from contextlib import contextmanager
+from datetime import datetime, timezone
 
 import pytest
+import time_machine
 from flask import g
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -16,6 +18,26 @@ from wijkmakers.demo.data import DEMO_PASSWORD, load_demo
 from wijkmakers.extensions import db
 
 from . import factories
+
+
+# The suite's clock. Every test starts at this moment (Monday 23 November 2026, 10:00 in Groningen; naive
+# UTC as the database stores it) and the clock runs on from there, so no answer depends on the day the suite
+# runs. Tests about time travel further themselves (the time_machine fixture); the demo's calendar is swept
+# over other dates in tests/demo/test_calendar.py.
+TEST_NOW = datetime(2026, 11, 23, 9, 0)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def suite_clock():
+    traveller = time_machine.travel(TEST_NOW.replace(tzinfo=timezone.utc), tick=True)
+    clock = traveller.start()
+    yield clock
+    traveller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _clock_at_test_now(suite_clock):
+    suite_clock.move_to(TEST_NOW.replace(tzinfo=timezone.utc))
 
 
 def _worker() -> str:
@@ -172,7 +194,7 @@ def serve_demo(tmp_path_factory, name: str, **config):
     app = create_app(_test_config(url, WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=False, **config))
     with app.app_context():
         db.create_all()
-        load_demo(app.config["CONTENT_DIR"])
+        load_demo(app.config["CONTENT_DIR"], now=TEST_NOW)
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"

@@ -1,5 +1,5 @@
 """The commands (reminders, with --help), the feature's demo rows and the erasure of a newcomer."""
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -8,11 +8,12 @@ from wijkmakers.activities.models import (REG_CONFIRMED, REG_WAITLISTED, Activit
                                           NewcomerSignup, Registration)
 from wijkmakers.auth.models import User
 from wijkmakers.core.timeutil import utcnow
-from wijkmakers.demo.activities import load_demo_activities
 from wijkmakers.demo.data import load_demo
 from wijkmakers.extensions import db
 from wijkmakers.people.services import erase_person
 
+
+from ..conftest import TEST_NOW
 from .conftest import outbox
 
 
@@ -40,13 +41,11 @@ def test_a_newcomers_pending_sign_up_is_erased_with_them(make):
     assert db.session.scalar(select(func.count()).select_from(NewcomerSignup)) == 0
 
 
-NOW = datetime(2026, 11, 23, 9, 0)
+NOW = TEST_NOW
 
 
 def test_demo_rows(app):
     load_demo(app.config["CONTENT_DIR"], now=NOW)
-    load_demo_activities(NOW)
-    db.session.commit()
     flagged = services.walks_needing_decision(now=NOW)
     assert len(flagged) == 1
     walk, confirmed = flagged[0]

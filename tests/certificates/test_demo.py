@@ -1,5 +1,4 @@
 """The demo's certificates (wijkmakers/demo/certificates.py) on top of the demo academy."""
-from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -10,7 +9,9 @@ from wijkmakers.demo.data import load_demo
 from wijkmakers.extensions import db
 from wijkmakers.learning.models import ENROLMENT_COMPLETED, Enrolment
 
-NOW = datetime(2026, 11, 23, 9, 0)
+from ..conftest import TEST_NOW
+
+NOW = TEST_NOW
 
 
 def test_demo_certificates(app, client):

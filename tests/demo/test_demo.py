@@ -12,7 +12,9 @@ from wijkmakers.learning.models import (ENROLMENT_COMPLETED, PROGRAMME_BESTUURDE
                                         Cohort, Enrolment, Programme)
 from wijkmakers.partners.models import Organisation
 
-NOW = datetime(2026, 11, 23, 9, 0)
+from ..conftest import TEST_NOW
+
+NOW = TEST_NOW
 
 
 def _fingerprint():
@@ -82,3 +84,10 @@ def test_demo_cli_refuses_non_empty_database_without_reset(app, make):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code != 0 and "--reset" in result.output
     assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_demo_cli_refuses_a_date_before_the_reports_years_are_over(app, time_machine):
+    time_machine.move_to(datetime(2025, 3, 1, 12, 0), tick=False)
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code != 0 and "vanaf 1 juli 2025" in result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0

@@ -1,6 +1,6 @@
 """The learning demo rows: what the demo organiser, participant, trainee and partner see."""
-from datetime import datetime
 
+from markupsafe import escape
 from sqlalchemy import select
 
 from wijkmakers.auth.models import User
@@ -10,8 +10,9 @@ from wijkmakers.learning import services
 from wijkmakers.learning.models import ENROLMENT_REQUESTED, Cohort, Enrolment, ModuleProgress
 
 from ..conftest import login
+from ..conftest import TEST_NOW
 
-NOW = datetime(2026, 11, 23, 9, 0)
+NOW = TEST_NOW
 
 
 def test_demo_learning(app, client):
@@ -25,7 +26,21 @@ def test_demo_learning(app, client):
     assert len(requests) == 2
     cohort = db.session.get(Cohort, requests[0].cohort_id)
     flags = {flag for row in services.cohort_facts(cohort).rows for flag in row.flags}
-    assert "achter" in flags
+    assert "achter" in flags and services.FLAG_ATTENDANCE in flags
     participant = db.session.scalar(select(User).where(User.email == "deelnemer@wijkmakers.example"))
+    answer = db.session.scalar(select(ModuleProgress).where(ModuleProgress.user_id == participant.id,
+                                                            ModuleProgress.response != "")
+                               .order_by(ModuleProgress.module_id).limit(1))
+    assert answer.response.startswith("Sanne") or "Sanne" in answer.response
+    assert answer.response_by.email == "organisator@wijkmakers.example"
     login(client, participant)
-    assert "Mooi dat je bij de buren begint" in client.get("/leren/actieplannen").get_data(as_text=True)
+    page = client.get("/leren/actieplannen").get_data(as_text=True)
+    assert escape(answer.response) in page and escape(answer.action_plan) in page
+    # the trainee's mentor has a demo login and answered the trainee's earlier plans
+    mentor = db.session.scalar(select(User).where(User.email == "mentor@wijkmakers.example"))
+    trainee = db.session.scalar(select(User).where(User.email == "trainee@wijkmakers.example"))
+    answered = db.session.scalars(select(ModuleProgress.response_by_id).where(
+        ModuleProgress.user_id == trainee.id, ModuleProgress.response != "")).all()
+    assert answered and set(answered) == {mentor.id}
+    mentees = [r.enrolment.user.email for r in services.trainee_rows(mentor=mentor)]
+    assert "trainee@wijkmakers.example" in mentees and len(mentees) == 3

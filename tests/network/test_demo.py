@@ -1,6 +1,5 @@
 """The demo network, and the whole story of issue 9 played through as the demo people."""
 import re
-from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -13,9 +12,11 @@ from wijkmakers.learning.models import ModuleProgress
 from wijkmakers.network import services
 from wijkmakers.network.models import ContactRequest, Initiative, NetworkProfile
 
+
+from ..conftest import TEST_NOW
 from .conftest import login, logout, outbox
 
-NOW = datetime(2026, 11, 23, 9, 0)
+NOW = TEST_NOW
 
 
 @pytest.fixture

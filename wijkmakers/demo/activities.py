@@ -1,113 +1,20 @@
-"""Demo rows for the activities feature, built on the academy of demo.data (copy 0 only):
+"""Demo rows for the activities feature, built on the academy of demo.data (copy 0 only): past one-day
+activities have feedback from part of those present (marks and some comments, written in the days after
+the activity and before the load moment), and their invitations count as sent.
 
-- the first walk in the next three days is under its minimum (5 sign-ups), so the organiser's overview
-  asks "doorgaan of annuleren?"; begeleider@ guides it, so the guide can take attendance on a phone;
-- the next walk after that is full, with a waiting list, so a visitor who signs up lands on the list;
-- past one-day activities have feedback from part of those present (marks and some comments), and their
-  invitations count as sent.
+The walks the README promises (the guide's walk of the coming days, under its minimum, and a full walk
+with a waiting list) are part of the academy itself: demo.data builds them around the load moment.
 
 Deterministic for a given ``now`` (a seeded generator, rows picked in id order).
 """
 import random
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select, update
 
-from ..activities.models import (KIND_SESSION, KIND_WALK, REG_CONFIRMED, REG_WAITLISTED, STATUS_PLANNED,
-                                 Activity, ActivityGuide, Attendance, Feedback, Registration, RegistrationEvent)
-from ..auth.models import KIND_PROFESSIONAL, User, UserRole
-from ..core.timeutil import local_to_utc, to_local
+from ..activities.models import KIND_SESSION, KIND_WALK, STATUS_PLANNED, Activity, Attendance, Feedback
 from ..extensions import db
-
-DOMAIN = "wijkmakers.example"
-COMMENTS = [
-    "Mooi om de wijk eens door de ogen van een bewoner te zien.",
-    "Goede gesprekken onderweg; ik heb twee nieuwe contacten in de wijk.",
-    "Iets te lang voor mij, maar wel heel interessant.",
-    "Graag een volgende keer meer tijd om na te praten.",
-    "De combinatie van een bewoner en een professional als gids werkt heel goed.",
-    "Praktisch en direct toepasbaar in mijn werk.",
-    "Fijne sfeer, en ik leerde veel over wat er al gebeurt in de buurt.",
-    "De sprekers waren goed, de zaal was wat krap.",
-]
-
-
-def _walkers(exclude: set[int], limit: int) -> list[User]:
-    """Demo participants (not the demo logins, not guides), in id order."""
-    guides = select(UserRole.user_id).where(UserRole.role != "deelnemer")
-    return list(db.session.scalars(
-        select(User).where(User.email.like(f"%.0.%@{DOMAIN}"), User.id.not_in(guides), User.id.not_in(exclude or {0}),
-                           User.active.is_(True)).order_by(User.id).limit(limit)))
-
-
-def _register(activity: Activity, person: User, at: datetime, waiting_position: int | None = None) -> None:
-    db.session.add(Registration(activity_id=activity.id, user_id=person.id, active=True,
-                                status=REG_WAITLISTED if waiting_position else REG_CONFIRMED,
-                                waitlist_position=waiting_position, organisation_id=person.organisation_id,
-                                created_at=at, updated_at=at))
-    db.session.add(RegistrationEvent(activity_id=activity.id, user_id=person.id, at=at,
-                                     event="wachtlijst" if waiting_position else "geregistreerd"))
-
-
-def _under_minimum_walk(now: datetime) -> Activity:
-    walk = db.session.scalar(select(Activity).where(
-        Activity.kind == KIND_WALK, Activity.status == STATUS_PLANNED, Activity.starts_at > now,
-        Activity.starts_at <= now + timedelta(days=3), Activity.title.not_like("% (groep %")).order_by(Activity.starts_at))
-    begeleider = db.session.scalar(select(User).where(User.email == f"begeleider@{DOMAIN}"))
-    if walk is None:
-        day = to_local(now + timedelta(days=2)).date()
-        start = local_to_utc(datetime.combine(day, time(14, 0)))
-        walk = Activity(kind=KIND_WALK, title="Wijkwandeling Selwerd: buren helpen buren", theme="Buren helpen buren",
-                        neighbourhood="Selwerd", meeting_point="Buurthuis Selwerd, Eikenlaan", starts_at=start,
-                        ends_at=start + timedelta(hours=2), signup_deadline=start - timedelta(hours=12),
-                        capacity=16, min_participants=8, status=STATUS_PLANNED, seats_taken=0,
-                        description="Een wandeling door Selwerd over burenhulp, met een bewoner en een professional als gids.",
-                        practical_notes="Ongeveer 3 kilometer, rolstoeltoegankelijk.")
-        db.session.add(walk)
-        db.session.flush()
-        professional = db.session.scalar(
-            select(User).join(UserRole).where(UserRole.role == "begeleider", User.kind == KIND_PROFESSIONAL)
-            .order_by(User.id))
-        walk.guides = [ActivityGuide(user_id=u.id) for u in (begeleider, professional) if u is not None]
-    else:
-        keep = db.session.scalars(select(Registration.id).where(
-            Registration.activity_id == walk.id, Registration.active.is_(True), Registration.status == REG_CONFIRMED)
-            .order_by(Registration.id).limit(5)).all()
-        db.session.execute(delete(Registration).where(Registration.activity_id == walk.id,
-                                                      Registration.id.not_in(keep or [0])))
-        kept_users = select(Registration.user_id).where(Registration.activity_id == walk.id)
-        db.session.execute(delete(RegistrationEvent).where(RegistrationEvent.activity_id == walk.id,
-                                                           RegistrationEvent.user_id.not_in(kept_users)))
-        walk.seats_taken = len(keep)
-        if begeleider is not None and not any(g.user_id == begeleider.id for g in walk.guides) and walk.guides:
-            walk.guides[0].user_id = begeleider.id
-    db.session.flush()
-    if walk.seats_taken == 0:
-        for person in _walkers(set(), 5):
-            _register(walk, person, now - timedelta(days=6))
-            walk.seats_taken += 1
-    return walk
-
-
-def _full_walk(now: datetime, after: Activity) -> Activity | None:
-    walk = db.session.scalar(select(Activity).where(
-        Activity.kind == KIND_WALK, Activity.status == STATUS_PLANNED, Activity.starts_at > after.starts_at,
-        Activity.title.not_like("% (groep %)")).order_by(Activity.starts_at))
-    if walk is None:
-        return None
-    have = set(db.session.scalars(select(Registration.user_id).where(Registration.activity_id == walk.id,
-                                                                     Registration.active.is_(True))))
-    guide_ids = {g.user_id for g in walk.guides}
-    free = walk.capacity - walk.seats_taken
-    newcomers = _walkers(have | guide_ids, free + 3)
-    for person in newcomers[:free]:
-        _register(walk, person, now - timedelta(days=3))
-        walk.seats_taken += 1
-    last = db.session.scalar(select(func.max(Registration.waitlist_position)).where(
-        Registration.activity_id == walk.id)) or 0
-    for i, person in enumerate(newcomers[free:], start=1):
-        _register(walk, person, now - timedelta(days=2), waiting_position=last + i)
-    return walk
+from .texts import FEEDBACK_COMMENTS
 
 
 def _feedback(now: datetime) -> int:
@@ -119,15 +26,22 @@ def _feedback(now: datetime) -> int:
                Activity.kind != KIND_SESSION, Activity.ends_at < now, Activity.ends_at >= datetime(2024, 1, 1),
                Activity.title.not_like("% (groep %)"))
         .order_by(Attendance.activity_id, Attendance.user_id)).all()
+    comments = {kind: rng.sample(pool, len(pool)) for kind, pool in FEEDBACK_COMMENTS.items()}
     added = 0
     for activity_id, user_id, kind, ends_at in rows:
         if rng.random() > 0.45:
             continue
+        written = ends_at + timedelta(days=rng.randint(1, 5), hours=rng.randint(0, 6))
+        if written >= now:
+            continue  # not written yet
         base = 8 if kind == KIND_WALK else 7
         mark = max(4, min(10, base + rng.choice([-2, -1, 0, 0, 1, 1, 2])))
-        comment = rng.choice(COMMENTS) if rng.random() < 0.35 else ""
+        comment = ""
+        if rng.random() < 0.35:
+            pool = comments[kind]
+            comment = pool[added % len(pool)]
         db.session.add(Feedback(activity_id=activity_id, user_id=user_id, mark=mark, comment=comment,
-                                created_at=ends_at + timedelta(days=rng.randint(1, 5))))
+                                created_at=written))
         added += 1
     # Invitations for everything that is over count as sent, so `flask feedback invite` starts fresh.
     ended = select(Activity.id).where(Activity.ends_at < now)
@@ -137,8 +51,5 @@ def _feedback(now: datetime) -> int:
 
 
 def load_demo_activities(now: datetime) -> None:
-    walk = _under_minimum_walk(now)
-    _full_walk(now, walk)
     _feedback(now)
     db.session.flush()
-

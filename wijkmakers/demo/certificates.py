@@ -37,13 +37,16 @@ def load_demo_certificates(now: datetime) -> int:
     for user_id, name, activity_id, title, starts_at, ends_at in rows:
         if rng.random() >= SHARE_ASKING:
             continue
+        issued_at = ends_at + timedelta(days=rng.randint(1, 20), hours=rng.randint(0, 8))
+        if issued_at >= now:
+            continue  # not asked for yet
         code = _code(rng)
         while code in taken:
             code = _code(rng)
         taken.add(code)
         added.append({"user_id": user_id, "kind": CERT_PARTICIPATION, "activity_id": activity_id, "title": title,
                       "holder_name": name, "period": nl_date(starts_at), "code": code, "active": True,
-                      "issued_at": ends_at + timedelta(days=rng.randint(1, 20), hours=rng.randint(0, 8))})
+                      "issued_at": issued_at})
     if added:
         db.session.execute(Certificate.__table__.insert(), added)
 

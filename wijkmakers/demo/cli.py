@@ -19,7 +19,10 @@ def load_command(scale, reset):
             raise click.ClickException(
                 "De database bevat al gegevens. Gebruik --reset om alles te wissen en de demo opnieuw te laden.")
         data.reset_database()
-    summary = data.load_demo(current_app.config["CONTENT_DIR"], scale=scale)
+    try:
+        summary = data.load_demo(current_app.config["CONTENT_DIR"], scale=scale)
+    except data.DemoDateError as error:
+        raise click.ClickException(str(error)) from error
     click.echo(f"Demo geladen (schaal {scale}): {summary.organisations} organisaties, {summary.users} personen, "
                f"{summary.activities} activiteiten, {summary.attendance} aanwezigheidsregels.")
     click.echo(f"Demo-logins (wachtwoord voor allemaal: {data.DEMO_PASSWORD}):")

@@ -1,16 +1,21 @@
 """Demo rows for the learning feature, on top of the demo academy (wijkmakers.demo.data).
 
 - every demo action plan gets the date it was written (the base data leaves it empty);
-- the organiser has answered the demo participant's first action plan;
+- the organiser has answered the demo participant's first action plan and about a third of the other action
+  plans of her group; the trainee's mentor has answered the plans of the trainees they mentor, but the
+  newest (each answer written in the days after the plan, before the load moment);
 - two people wait for a decision on their request for the current Leergang Wijkontwikkeling group;
-- one participant of that group is behind on modules, so the overview shows that flag too;
+- one participant of that group is behind on modules and another missed two of the sessions held so far,
+  so the overview shows both flags;
 - the demo partner contact mentors the demo trainee's placement in the current phase, so
   partner@wijkmakers.example sees "Mijn trainees".
 """
+import random
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from ..activities.models import Activity, Attendance, RegistrationEvent
 from ..auth.models import User, UserRole
 from ..core.timeutil import to_local
 from ..extensions import db
@@ -18,6 +23,8 @@ from ..learning.models import (ENROLMENT_ACTIVE, ENROLMENT_REQUESTED, PROGRAMME_
                                PROGRESS_IN_PROGRESS, PROGRESS_STUDIED, Cohort, Enrolment, ModuleProgress, Phase,
                                Placement, Programme)
 from ..learning.services import current_phase_number
+from .dates import done_by
+from .texts import MENTOR_REPLIES
 
 DOMAIN = "wijkmakers.example"
 
@@ -39,19 +46,7 @@ def load_demo_learning(now: datetime) -> None:
                                                                     ModuleProgress.action_plan_at.is_(None))):
         progress.action_plan_at = progress.studied_at or now
         if progress.action_outcome and progress.action_outcome_at is None:
-            progress.action_outcome_at = progress.action_plan_at + timedelta(days=30)
-
-    organiser, participant = _login("organisator"), _login("deelnemer")
-    if organiser is not None and participant is not None:
-        first = db.session.scalar(select(ModuleProgress).where(ModuleProgress.user_id == participant.id,
-                                                               ModuleProgress.action_plan != "")
-                                  .order_by(ModuleProgress.module_id).limit(1))
-        if first is not None:
-            first.response = ("Mooi dat je bij de buren begint. Neem je iemand van de woningcorporatie mee? Dan "
-                              "hoor je samen wat er speelt en kun je meteen afspraken maken. Vertel bij de volgende "
-                              "bijeenkomst wat je hoorde!")
-            first.response_by_id = organiser.id
-            first.response_at = now - timedelta(days=2)
+            progress.action_outcome_at = done_by(progress.action_plan_at + timedelta(days=30), now)
 
     cohort = _current_cohort(PROGRAMME_LEERGANG, today)
     if cohort is not None:
@@ -67,6 +62,7 @@ def load_demo_learning(now: datetime) -> None:
                 .order_by(ModuleProgress.module_id.desc()).limit(2)).all()
             for progress in studied:
                 progress.status, progress.studied_at = PROGRESS_IN_PROGRESS, None
+        _missed_two_sessions(cohort, now)
         enrolled = select(Enrolment.user_id)
         participants = select(UserRole.user_id).where(UserRole.role == "deelnemer")
         askers = db.session.scalars(
@@ -76,6 +72,7 @@ def load_demo_learning(now: datetime) -> None:
         for days, person in zip((5, 2), askers, strict=False):
             db.session.add(Enrolment(user_id=person.id, cohort_id=cohort.id, status=ENROLMENT_REQUESTED,
                                      organisation_id=person.organisation_id, created_at=now - timedelta(days=days)))
+    _answers(now, cohort, _current_cohort(PROGRAMME_TRAINEESHIP, today))
 
     partner, trainee = _login("partner"), _login("trainee")
     track = _current_cohort(PROGRAMME_TRAINEESHIP, today)
@@ -98,3 +95,54 @@ def load_demo_learning(now: datetime) -> None:
             placement.description = ("Stage bij de woningcorporatie: meedraaien met de buurtconsulent en een "
                                      "bewonersavond over het onderhoud van de flats voorbereiden.")
     db.session.flush()
+
+
+def _answers(now: datetime, cohort: Cohort | None, track: Cohort | None) -> None:
+    """The organiser's answers in the running leergang group and the mentors' in the running traineeship."""
+    rng = random.Random(2026)
+    replies = rng.sample(MENTOR_REPLIES, len(MENTOR_REPLIES))
+    organiser, participant = _login("organisator"), _login("deelnemer")
+    answered = 0
+
+    def answer(progress: ModuleProgress, by: User) -> None:
+        nonlocal answered
+        first_name = db.session.get(User, progress.user_id).name.split()[0]
+        progress.response = replies[answered % len(replies)].format(naam=first_name)
+        progress.response_by_id = by.id
+        progress.response_at = done_by(progress.action_plan_at + timedelta(days=rng.randint(1, 6),
+                                                                            hours=rng.randint(1, 8)), now)
+        answered += 1
+
+    for group, answers_all in ((cohort, False), (track, True)):
+        if group is None:
+            continue
+        rows = db.session.execute(
+            select(ModuleProgress, Enrolment.mentor_id).join(Enrolment, Enrolment.user_id == ModuleProgress.user_id)
+            .where(Enrolment.cohort_id == group.id, ModuleProgress.action_plan != "")
+            .order_by(ModuleProgress.user_id, ModuleProgress.module_id)).all()
+        newest = {progress.user_id: progress for progress, _ in rows}
+        participant_first = next((p for p, _ in rows if participant is not None and p.user_id == participant.id),
+                                 None)
+        for progress, mentor_id in rows:
+            if answers_all:  # the mentor answers all but the newest plan of each mentee
+                if mentor_id is not None and progress is not newest[progress.user_id]:
+                    answer(progress, db.session.get(User, mentor_id))
+            elif organiser is not None and (progress is participant_first or rng.random() < .33):
+                answer(progress, organiser)
+
+
+def _missed_two_sessions(cohort: Cohort, now: datetime) -> None:
+    """The group's last member without a demo login was absent at the first two sessions."""
+    absentee = db.session.scalar(
+        select(Enrolment.user_id).join(User, User.id == Enrolment.user_id)
+        .where(Enrolment.cohort_id == cohort.id, Enrolment.status == ENROLMENT_ACTIVE, User.password_hash.is_(None))
+        .order_by(User.id.desc()).limit(1))
+    sessions = db.session.scalars(select(Activity.id).where(Activity.cohort_id == cohort.id, Activity.ends_at <= now)
+                                  .order_by(Activity.starts_at).limit(2)).all()
+    for row in db.session.scalars(select(Attendance).where(Attendance.user_id == absentee,
+                                                           Attendance.activity_id.in_(sessions))):
+        row.present, row.checked_in_at = False, None
+    for event in db.session.scalars(select(RegistrationEvent).where(
+            RegistrationEvent.user_id == absentee, RegistrationEvent.activity_id.in_(sessions),
+            RegistrationEvent.event == "aanwezig")):
+        event.event = "afwezig"

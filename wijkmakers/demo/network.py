@@ -13,9 +13,13 @@ from sqlalchemy import select
 from ..auth.models import User, UserRole
 from ..extensions import db
 from ..learning.models import ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, Enrolment, Module, ModuleProgress
+from ..network.services import FOLLOWUP_MONTHS, months_before
 from ..network.models import (KIND_CONTACT, KIND_HELP, REQUEST_ANSWERED, REQUEST_DECLINED, REQUEST_OPEN,
                               THEMES, UPDATE_FOLLOWUP, UPDATE_NOTE, ContactRequest, Initiative, InitiativeFollower,
                               InitiativeUpdate, NetworkProfile, NetworkProfileTheme)
+from .dates import done_by
+from .texts import (CONTACT_MESSAGES, CONTACT_REPLIES, INITIATIVE_DONE, INITIATIVE_STOPPED, INITIATIVE_UPDATES,
+                    INITIATIVES, INTRODUCTIONS)
 
 DOMAIN = "wijkmakers.example"
 TAGS = ["moestuin", "jongerenwerk", "subsidie aanvragen", "buurthuis", "warmtenet", "huurdersbelangen",
@@ -29,62 +33,20 @@ WORKING_ON = [
     "Een energiecafé in het buurthuis", "Ommetjes voor ouderen met een rollator",
     "Een klussenbank voor huurders", "Meer groen en minder stenen in de straat",
 ]
-INTRODUCTIONS = [
-    "Ik woon al twintig jaar in de wijk en ken veel mensen. Ik denk graag mee over plannen, liefst vroeg.",
-    "Als professional zoek ik bewoners die willen meedenken. Bel- of koffieafspraak? Altijd welkom.",
-    "Sinds de leergang werk ik anders: eerst luisteren, dan pas plannen maken. Ik deel graag wat ik leerde.",
-    "Ik ben nieuw in Groningen-Noord en wil mensen leren kennen die zich voor hun buurt inzetten.",
-    "Ik werk bij een woningcorporatie en verbind graag bewoners met elkaar en met ons.",
-    "Ik ben vrijwilliger in het buurthuis. Zoek je een ruimte of een paar handen? Laat het weten.",
-]
-INITIATIVE_TITLES = [
-    ("Buurtmoestuin achter de flat", "samenlevingsopbouw"),
-    ("Energiecafé in het buurthuis", "energietransitie"),
-    ("Bewonerspanel voor de vernieuwing van het plein", "bewonersparticipatie"),
-    ("Ommetjesroute voor ouderen", "ruimtelijke kwaliteit"),
-    ("Koffieochtend voor nieuwe buren", "samenlevingsopbouw"),
-    ("Wijkbudget: bewoners beslissen mee", "financiering"),
-    ("Signalen van ondermijning bespreekbaar maken", "ondermijning"),
-    ("Jongeren ontwerpen hun eigen hangplek", "bewonersparticipatie"),
-    ("Warmtescan voor de portiekflats", "energietransitie"),
-    ("Keukentafelgesprekken in de straat", "gesprekstechniek"),
-    ("Pitch voor de wijkraad: meer groen", "presentatievaardigheden"),
-    ("Samenwerkingsafspraken tussen corporatie en bewoners", "governance"),
-    ("Wijkwandeling met kinderen", "gebiedsgericht werken"),
-    ("Klussenbank voor huurders", "samenlevingsopbouw"),
-]
-UPDATES = [
-    "Eerste bijeenkomst gehouden: twaalf buren kwamen langs en vijf willen meedoen.",
-    "We hebben een plek gevonden en toestemming van de corporatie gekregen.",
-    "Het ging trager dan gehoopt, maar de gemeente denkt nu mee.",
-    "Subsidie aangevraagd bij het wijkbudget; we horen over zes weken meer.",
-    "Afgerond met een feestelijke middag. Dank aan iedereen die hielp!",
-]
-MESSAGES = [
-    "Hoi, ik zag dat je met energietransitie bezig bent. Wij starten iets vergelijkbaars; zullen we een keer koffie drinken?",
-    "Ik werk in dezelfde wijk en zoek iemand die bewoners kent. Heb je zin om even te bellen of af te spreken?",
-    "Leuk initiatief! Ik heb ervaring met subsidies aanvragen en help graag een handje.",
-    "We zaten in verschillende groepen van de leergang, maar werken aan hetzelfde. Zullen we kennis maken?",
-]
-REPLIES = [
-    "Leuk dat je contact zoekt! Mail me gerust, dan prikken we een moment.",
-    "Graag! Volgende week heb ik tijd, stuur me maar een mailtje.",
-]
-
-
 def _profile(rng: random.Random, user: User, now: datetime, themes: list[str] | None = None, **fields) -> NetworkProfile:
     chosen = themes or rng.sample(THEMES, rng.randint(1, 3))
+    hood = fields.pop("neighbourhood", user.neighbourhood or rng.choice(
+        ["Selwerd", "Paddepoel", "Vinkhuizen", "Indische buurt", "De Hoogte", "Korrewegwijk", "Oosterparkwijk"]))
     profile = NetworkProfile(
         user_id=user.id, opted_in=True, opted_in_at=now - timedelta(days=rng.randint(5, 600)),
         display_name=fields.pop("display_name", user.name),
         show_organisation=fields.pop("show_organisation", user.organisation_id is not None and rng.random() < .8),
         show_kind=fields.pop("show_kind", rng.random() < .9),
         show_participation=fields.pop("show_participation", rng.random() < .75),
-        neighbourhood=fields.pop("neighbourhood", user.neighbourhood or rng.choice(
-            ["Selwerd", "Paddepoel", "Vinkhuizen", "Indische buurt", "De Hoogte", "Korrewegwijk", "Oosterparkwijk"])),
+        neighbourhood=hood,
         tags=fields.pop("tags", ", ".join(rng.sample(TAGS, rng.randint(0, 3)))),
         working_on=fields.pop("working_on", rng.choice(WORKING_ON) if rng.random() < .7 else ""),
-        introduction=fields.pop("introduction", rng.choice(INTRODUCTIONS)),
+        introduction=fields.pop("introduction", rng.choice(INTRODUCTIONS[user.kind]).format(buurt=hood)),
         accepts_contact=fields.pop("accepts_contact", rng.random() < .95),
         **fields)
     profile.themes = [NetworkProfileTheme(theme=t) for t in dict.fromkeys(chosen)]
@@ -107,17 +69,19 @@ def load_demo_network(now: datetime) -> None:
     plans = db.session.scalars(
         select(ModuleProgress).where(ModuleProgress.action_plan != "").order_by(ModuleProgress.id)).all()
     trainee_due = None
+    cutoff = months_before(now, FOLLOWUP_MONTHS)
     for progress in plans:
         if progress.action_plan_at is None:
             progress.action_plan_at = progress.studied_at or (now - timedelta(days=30))
-        old = progress.action_plan_at < now - timedelta(days=100)
+        old = progress.action_plan_at <= cutoff
         if old and progress.followup_sent_at is None:
             if trainee is not None and progress.user_id == trainee.id and trainee_due is None:
                 trainee_due = progress
                 continue
-            progress.followup_sent_at = progress.action_plan_at + timedelta(days=92)
+            progress.followup_sent_at = done_by(progress.action_plan_at + timedelta(days=92), now)
         if progress.action_outcome and progress.action_outcome_at is None:
-            progress.action_outcome_at = (progress.followup_sent_at or progress.action_plan_at) + timedelta(days=4)
+            progress.action_outcome_at = done_by((progress.followup_sent_at or progress.action_plan_at)
+                                                 + timedelta(days=4), now)
 
     # Who opts in: about a third of the course participants, a tenth of the other participants.
     course_people = set(db.session.scalars(
@@ -164,25 +128,38 @@ def load_demo_network(now: datetime) -> None:
     authors = sorted(by_user)
     rng.shuffle(authors)
     initiatives = []
-    for index, user_id in enumerate(authors[:len(INITIATIVE_TITLES)]):
-        title, theme = INITIATIVE_TITLES[index]
+    unused = list(INITIATIVES)
+    rng.shuffle(unused)
+    stops, dones = rng.sample(INITIATIVE_STOPPED, len(INITIATIVE_STOPPED)), rng.sample(INITIATIVE_DONE, len(INITIATIVE_DONE))
+    notes = rng.sample(INITIATIVE_UPDATES, len(INITIATIVE_UPDATES))
+    for user_id in authors[:20]:
         progress = by_user[user_id][-1]
         module = modules.get(progress.module_id)
+        # the initiative grew from the author's newest action plan: one on that module's theme when left
+        entry = next((e for e in unused if module is not None and e[1] == module.theme.replace("-", " ")), unused[0])
+        unused.remove(entry)
+        title, theme, summary = entry
         status = rng.choice(["idee", "bezig", "bezig", "klaar", "gestopt"])
-        created = (progress.action_plan_at or now) + timedelta(days=rng.randint(1, 20))
-        initiative = Initiative(author_id=user_id, progress_id=progress.id, title=title,
-                                neighbourhood=profiles[user_id].neighbourhood,
-                                theme=theme if rng.random() < .8 or module is None else module.theme.lower(),
-                                status=status, summary=progress.action_plan, created_at=created,
-                                updated_at=created)
+        created = done_by((progress.action_plan_at or now) + timedelta(days=rng.randint(1, 20)), now)
+        hood = profiles[user_id].neighbourhood
+        initiative = Initiative(author_id=user_id, progress_id=progress.id, title=title, neighbourhood=hood,
+                                theme=theme, status=status, summary=summary.format(buurt=hood or "de wijk"),
+                                created_at=created, updated_at=created)
         db.session.add(initiative)
         count = {"idee": 0, "bezig": rng.randint(1, 2), "klaar": 3, "gestopt": 1}[status]
         for n in range(count):
-            at = created + timedelta(days=30 * (n + 1))
+            at = created + timedelta(days=30 * (n + 1), hours=rng.randint(0, 9))
+            if at >= now:  # not happened yet: the initiative is still under way
+                if status in ("klaar", "gestopt"):
+                    initiative.status = "bezig"
+                break
             last = n == count - 1
-            body = UPDATES[4] if status == "klaar" and last else (
-                "We stoppen ermee: te weinig tijd naast het werk. Misschien later opnieuw." if status == "gestopt"
-                else UPDATES[n % 4])
+            if status == "klaar" and last:
+                body = dones[len(initiatives) % len(dones)]
+            elif status == "gestopt":
+                body = stops[len(initiatives) % len(stops)]
+            else:
+                body = notes[(len(initiatives) + n) % len(notes)]
             initiative.updates.append(InitiativeUpdate(body=body, created_at=at, kind=UPDATE_NOTE,
                                                        status=status if last and status in ("klaar", "gestopt") else None))
             initiative.updated_at = at
@@ -206,7 +183,7 @@ def load_demo_network(now: datetime) -> None:
         for follower in rng.sample(people, min(len(people), rng.randint(0, 6))):
             if follower != initiative.author_id:
                 db.session.add(InitiativeFollower(initiative_id=initiative.id, user_id=follower,
-                                                  created_at=initiative.created_at + timedelta(days=3)))
+                                                  created_at=done_by(initiative.created_at + timedelta(days=3), now)))
     for n in range(min(30, len(people) // 2)):
         sender, recipient = rng.sample(people, 2)
         at = now - timedelta(days=rng.randint(2, 500))
@@ -221,8 +198,8 @@ def load_demo_network(now: datetime) -> None:
         db.session.add(ContactRequest(
             kind=KIND_HELP if help_for else KIND_CONTACT, sender_id=sender, recipient_id=recipient,
             initiative_id=help_for.id if help_for else None, sender_name=profiles[sender].display_name,
-            message=rng.choice(MESSAGES), status=status, created_at=at,
-            reply=rng.choice(REPLIES) if status == REQUEST_ANSWERED else "",
+            message=rng.choice(CONTACT_MESSAGES), status=status, created_at=at,
+            reply=rng.choice(CONTACT_REPLIES) if status == REQUEST_ANSWERED else "",
             answered_at=at + timedelta(days=1) if status == REQUEST_ANSWERED else None,
             declined_at=at + timedelta(days=2) if status == REQUEST_DECLINED else None))
     db.session.flush()
