@@ -169,10 +169,10 @@ class Builder:
 
     def signed_up_at(self, starts_at: datetime) -> datetime:
         """When someone signed up: days or weeks before the start, and before now."""
-        at = starts_at - timedelta(days=self.rng.randint(3, 30), hours=self.rng.randint(0, 10))
-        if at >= self.now:
-            at = self.now - timedelta(days=self.rng.randint(0, 12), hours=self.rng.randint(1, 20))
-        return at
+        moment = starts_at - timedelta(days=self.rng.randint(3, 30), hours=self.rng.randint(0, 10))
+        if moment >= self.now:
+            moment = self.now - timedelta(days=self.rng.randint(0, 12), hours=self.rng.randint(1, 20))
+        return moment
 
     def attend(self, activity: Activity, people: list[User], present_share: float = 0.92,
                all_present: bool = False) -> list[User]:
@@ -202,19 +202,29 @@ class Builder:
     def wait(self, activity: Activity, people: list[User]) -> None:
         """Put ``people`` on the waiting list of a full activity, after the seats were taken."""
         for position, person in enumerate(people, start=1):
-            at = self.now - timedelta(hours=self.rng.randint(2, 60))
+            moment = self.now - timedelta(hours=self.rng.randint(2, 60))
             db.session.add(Registration(activity=activity, user=person, status=REG_WAITLISTED, active=True,
                                         waitlist_position=position, organisation_id=person.organisation_id,
-                                        created_at=at, updated_at=at))
-            db.session.add(RegistrationEvent(activity_id=activity.id, user_id=person.id, event="wachtlijst", at=at))
+                                        created_at=moment, updated_at=moment))
+            db.session.add(RegistrationEvent(activity_id=activity.id, user_id=person.id, event="wachtlijst",
+                                             at=moment))
 
     # -- what people write ----------------------------------------------------------
-    def texts(self, pool: list[str], fill: list[str] | None = None) -> Iterator[str]:
-        """The texts of ``pool`` (with every neighbourhood of ``fill`` for {buurt}) in a shuffled order, so
-        that the people of one group never write the same thing until the pool runs out."""
-        options = [text.format(buurt=hood) for text in pool for hood in (fill or [""])]
-        options = list(dict.fromkeys(options))
-        self.rng.shuffle(options)
+    def written(self, templates: list[str], used: set[str], hood: str | None) -> str:
+        """One of ``templates`` about ``hood`` (the writer's own neighbourhood; another one when every text
+        about it is taken) that nobody in the group wrote yet (``used``)."""
+        order = self.rng.sample(templates, len(templates))
+        for place in ([hood] if hood else []) + self.rng.sample(NORTH, len(NORTH)):
+            for template in order:
+                text = template.format(buurt=place)
+                if text not in used:
+                    used.add(text)
+                    return text
+        return text
+
+    def texts(self, pool: list[str]) -> Iterator[str]:
+        """The texts of ``pool`` in a shuffled order: one group never repeats one until the pool runs out."""
+        options = self.rng.sample(pool, len(pool))
         return itertools.cycle(options)
 
 
@@ -304,7 +314,7 @@ def build_copy(b: Builder, summary: Summary) -> None:
     current_members = fresh_members(13)
     if "deelnemer" in logins:
         current_members.insert(0, logins["deelnemer"])
-    starts = teaching_months_back(b.today, 5)  # four sessions behind the group, the fifth this month
+    starts = teaching_months_back(b.today, 5)  # this is its fifth teaching month: 4 or 5 sessions held
     ends = month_end(add_teaching_months(starts, 9))
     _run_cohort(b, PROGRAMME_LEERGANG, starts, ends, current_members, 0, 0, current=True)
     # Bestuurdersleergang: 40 board members in two groups.
@@ -514,8 +524,7 @@ def _run_cohort(b: Builder, programme_slug: str, starts: date, ends: date, membe
     held = sum(1 for s in sessions if s.ends_at <= b.now)
     reflections = {link.module.slug: b.texts([f"{r} {c}" for r in REFLECTIONS[link.module.slug]
                                               for c in REFLECTION_CLOSINGS]) for link in links}
-    plans = {link.module.slug: b.texts(ACTION_PLANS[link.module.slug], NORTH) for link in links}
-    outcomes = b.texts(ACTION_OUTCOMES, NORTH)
+    used: dict[str, set[str]] = {}
     for enrolment in enrolments:
         done = len(links) if enrolment.status == ENROLMENT_COMPLETED else held if current else rng.randint(1, 4)
         for link, session in zip(links[:done], sessions, strict=False):
@@ -523,9 +532,11 @@ def _run_cohort(b: Builder, programme_slug: str, starts: date, ends: date, membe
             studied_at = done_by(session.ends_at + timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 8)), b.now)
             progress = ModuleProgress(user=enrolment.user, module=link.module, status=PROGRESS_STUDIED,
                                       studied_at=studied_at, reflection=next(reflections[slug]),
-                                      action_plan=next(plans[slug]))
+                                      action_plan=b.written(ACTION_PLANS[slug], used.setdefault(slug, set()),
+                                                            enrolment.user.neighbourhood))
             if enrolment.status == ENROLMENT_COMPLETED:
-                progress.action_outcome = next(outcomes)
+                progress.action_outcome = b.written(ACTION_OUTCOMES, used.setdefault("", set()),
+                                                    enrolment.user.neighbourhood)
             db.session.add(progress)
         if enrolment.status == ENROLMENT_COMPLETED:
             db.session.add(Certificate(user=enrolment.user, kind=CERT_PROGRAMME, enrolment=enrolment,
