@@ -42,6 +42,7 @@ test-pg: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(BIN)/ruff check wijkmakers tests benchmarks
 	$(BIN)/bandit -q -c pyproject.toml -r wijkmakers --severity-level high
+	$(BIN)/lint-imports --no-cache
 
 bench: $(VENV)/.dev
 	command -v wrk >/dev/null || (test "$$(id -u)" = 0 && apt-get install -y -qq wrk >/dev/null)

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from flask import g
 import sqlalchemy as sa
-from sqlalchemy import event
+from sqlalchemy import event, select
 from werkzeug.serving import make_server
 
 from wijkmakers import create_app
@@ -120,11 +120,33 @@ def make(app):
 
 
 def login(client, user):
-    """Log a user in without the (deliberately slow) password hash: set the Flask-Login session."""
+    """Log a user in without the (deliberately slow) password hash: set the Flask-Login session. Flask-Login
+    caches the user in ``g``, which lives as long as the test's app context, so switching users within one
+    test drops that cache too."""
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
+    g.pop("_login_user", None)
     return client
+
+
+def logout(client):
+    with client.session_transaction() as session:
+        session.clear()
+    g.pop("_login_user", None)
+    return client
+
+
+def outbox(recipient=None, subject_prefix=None) -> list:
+    """The queued mail, oldest first, optionally to one address or with a subject starting so."""
+    from wijkmakers.notifications.models import OutboxMessage
+
+    stmt = select(OutboxMessage).order_by(OutboxMessage.id)
+    if recipient is not None:
+        stmt = stmt.where(OutboxMessage.recipient == recipient)
+    if subject_prefix is not None:
+        stmt = stmt.where(OutboxMessage.subject.like(f"{subject_prefix}%"))
+    return list(db.session.scalars(stmt))
 
 
 @pytest.fixture

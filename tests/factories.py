@@ -8,7 +8,7 @@ from wijkmakers.activities.models import Activity
 from wijkmakers.auth.models import KIND_PROFESSIONAL, User, UserRole
 from wijkmakers.core.timeutil import utcnow
 from wijkmakers.extensions import db
-from wijkmakers.partners.models import Organisation
+from wijkmakers.organisations.models import Organisation
 
 PASSWORD = "correct-horse-battery"
 # Cheap hash parameters for tests; production uses Werkzeug's scrypt defaults.

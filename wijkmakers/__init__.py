@@ -30,6 +30,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
+    _connect_subscribers()
 
     from .core import errors, requestlog, timeutil
     from .core.permissions import enforce_login
@@ -87,10 +88,11 @@ def _init_extensions(app: Flask) -> None:
         return signed_in_user(int(user_id)) if user_id.isdigit() else None
 
 
-# Feature packages, lowest first. Each may have views.py (a blueprint ``bp``) and cli.py (click groups
-# listed in ``COMMANDS``); models are loaded through wijkmakers.models.
-FEATURES = ("core", "auth", "people", "partners", "learning", "activities", "certificates", "network",
-            "reporting", "notifications", "home", "api", "backup", "demo")
+# Feature packages, lowest first (ARCHITECTURE.md). Each may have views.py (a blueprint ``bp``), cli.py
+# (click groups listed in ``COMMANDS``) and subscribers.py (signal receivers, connected on import); models
+# are loaded through wijkmakers.models.
+FEATURES = ("core", "notifications", "auth", "organisations", "activities", "learning", "certificates",
+            "partners", "network", "people", "reporting", "home", "api", "backup", "demo")
 
 
 def _feature_module(feature: str, name: str):
@@ -109,6 +111,13 @@ def _register_blueprints(app: Flask) -> None:
         views = _feature_module(feature, "views")
         if views is not None:
             app.register_blueprint(views.bp)
+
+
+def _connect_subscribers() -> None:
+    # Importing a subscribers module connects its receivers (blinker keeps them for the process), so a
+    # feature's reaction to another's signal cannot depend on which views happen to be imported.
+    for feature in FEATURES:
+        _feature_module(feature, "subscribers")
 
 
 def _register_cli(app: Flask) -> None:

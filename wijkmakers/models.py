@@ -3,7 +3,7 @@ import importlib
 
 from .core.audit import AuditEvent  # noqa: F401
 
-for _feature in ("auth", "partners", "learning", "activities", "certificates", "network", "people",
+for _feature in ("auth", "organisations", "partners", "learning", "activities", "certificates", "network", "people",
                  "notifications", "reporting", "api"):
     try:
         importlib.import_module(f"{__package__}.{_feature}.models")

@@ -2,28 +2,10 @@
 from datetime import timedelta
 
 import pytest
-from flask import g
-from sqlalchemy import select
 
 from wijkmakers.activities.models import ActivityGuide
 from wijkmakers.core.timeutil import utcnow
 from wijkmakers.extensions import db
-from wijkmakers.notifications.models import OutboxMessage
-
-from .. import conftest as shared
-
-
-def login(client, user):
-    """Log in as ``user``; Flask-Login caches the user in ``g`` of the test's app context, so drop it."""
-    shared.login(client, user)
-    g.pop("_login_user", None)
-    return client
-
-
-def logout(client):
-    with client.session_transaction() as session:
-        session.clear()
-    g.pop("_login_user", None)
 
 
 def add_guide(make, activity, **fields):
@@ -33,15 +15,6 @@ def add_guide(make, activity, **fields):
     db.session.commit()
     db.session.refresh(activity)
     return guide
-
-
-def outbox(recipient=None, subject_prefix=None):
-    stmt = select(OutboxMessage).order_by(OutboxMessage.id)
-    if recipient is not None:
-        stmt = stmt.where(OutboxMessage.recipient == recipient)
-    if subject_prefix is not None:
-        stmt = stmt.where(OutboxMessage.subject.like(f"{subject_prefix}%"))
-    return list(db.session.scalars(stmt))
 
 
 @pytest.fixture

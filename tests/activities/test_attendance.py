@@ -13,7 +13,8 @@ from wijkmakers.core.audit import AuditEvent
 from wijkmakers.core.timeutil import utcnow
 from wijkmakers.extensions import db
 
-from .conftest import add_guide, login, logout
+from ..conftest import login, logout
+from .conftest import add_guide
 
 
 def _marks(activity):
@@ -239,15 +240,6 @@ def test_printable_presence_list(client, make):
     for expected in ("Presentielijst", "Wandeling Paddepoel", "Piet Papier", "Bewonersraad Vinkhuizen",
                      "Gerda Gids", "Paraaf"):
         assert expected in text, expected
-
-
-def test_pdf_rendering_fetches_nothing(app, make):
-    from wijkmakers.activities.pdf import RefuseAll
-
-    with pytest.raises(ValueError):
-        RefuseAll().fetch("https://example.org/logo.png")
-    with pytest.raises(ValueError):
-        RefuseAll().fetch("file:///etc/passwd")
 
 
 def test_attendance_counts_for_reporting(make, past_activity):

@@ -14,7 +14,7 @@ from wijkmakers.people.services import erase_person
 
 
 from ..conftest import TEST_NOW
-from .conftest import outbox
+from ..conftest import outbox
 
 
 def test_reminders_command_is_idempotent(app, make):

@@ -11,7 +11,8 @@ from wijkmakers.activities.models import Attendance, Feedback
 from wijkmakers.core.timeutil import utcnow
 from wijkmakers.extensions import db
 
-from .conftest import add_guide, login, outbox, phone_person
+from ..conftest import login, outbox
+from .conftest import add_guide, phone_person
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from wijkmakers.core.timeutil import local_to_utc, to_local, utcnow
 from wijkmakers.extensions import db
 from wijkmakers.notifications.models import OutboxMessage
 
-from .conftest import outbox
+from ..conftest import outbox
 
 
 def _parse(data: bytes) -> icalendar.Calendar:

@@ -10,9 +10,10 @@ from wijkmakers.activities.models import REG_CONFIRMED, REG_WAITLISTED, Newcomer
 from wijkmakers.auth.models import AuthToken, User
 from wijkmakers.core.timeutil import utcnow
 from wijkmakers.extensions import db
-from wijkmakers.partners.models import Organisation
+from wijkmakers.organisations.models import Organisation
 
-from .conftest import add_guide, outbox
+from ..conftest import outbox
+from .conftest import add_guide
 
 FORM = {"name": "Nina Nieuw", "email": "Nina@Example.org", "kind": "professional", "organisation": "Buurtclub Noord"}
 

@@ -12,7 +12,8 @@ from wijkmakers.core.audit import AuditEvent
 from wijkmakers.core.timeutil import local_today, to_local, utcnow
 from wijkmakers.extensions import db
 
-from .conftest import add_guide, outbox, phone_person
+from ..conftest import outbox
+from .conftest import add_guide, phone_person
 
 
 def _events(activity):

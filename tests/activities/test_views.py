@@ -11,7 +11,8 @@ from wijkmakers.core.timeutil import utcnow
 from wijkmakers.extensions import db
 from wijkmakers.notifications.models import OutboxMessage
 
-from .conftest import add_guide, login, logout
+from ..conftest import login, logout
+from .conftest import add_guide
 
 
 def _guide(make, activity, **fields):

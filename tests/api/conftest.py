@@ -2,22 +2,18 @@
 from datetime import date, timedelta
 
 import pytest
-from flask import g
 
-from wijkmakers.activities.models import (KIND_MASTERCLASS, KIND_PARTNER_MEETING, KIND_SESSION, KIND_WALK,
-                                          STATUS_CANCELLED)
+from wijkmakers.activities.models import (
+    KIND_MASTERCLASS,
+    KIND_PARTNER_MEETING,
+    KIND_SESSION,
+    KIND_WALK,
+    STATUS_CANCELLED,
+)
 from wijkmakers.api import services
 from wijkmakers.core.timeutil import utcnow
 from wijkmakers.extensions import db
 from wijkmakers.learning.models import Cohort, Programme
-
-from .. import conftest as shared
-
-
-def login(client, user):
-    shared.login(client, user)
-    g.pop("_login_user", None)
-    return client
 
 
 def bearer(token: str) -> dict:

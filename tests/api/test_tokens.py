@@ -9,7 +9,8 @@ from wijkmakers.api.models import ApiToken
 from wijkmakers.core.audit import AuditEvent
 from wijkmakers.extensions import db
 
-from .conftest import bearer, login
+from ..conftest import login
+from .conftest import bearer
 
 
 def test_anonymous_and_other_roles_are_refused(client, make):

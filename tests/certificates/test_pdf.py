@@ -2,7 +2,6 @@
 import io
 from datetime import datetime
 
-import pytest
 from pypdf import PdfReader
 
 from wijkmakers.activities.models import KIND_LECTURE
@@ -105,21 +104,7 @@ def test_revoked_certificate_pdf_says_so(app, data, make):
     assert "ingetrokken" in text and "niet meer geldig" in text
 
 
-# -- no network ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("url", ["http://example.org/x.png", "https://example.org/font.ttf", "ftp://example.org/a",
-                                 "file:///etc/passwd", f"{pdf.STATIC_DIR.as_uri()}/../wijkmakers/config.py"])
-def test_fetcher_refuses_everything_outside_static(url):
-    with pytest.raises(pdf.FetchRefused):
-        pdf.StaticOnlyFetcher().fetch(url)
-
-
-def test_fetcher_serves_static_files_and_data_uris():
-    fetcher = pdf.StaticOnlyFetcher()
-    logo = fetcher.fetch((pdf.STATIC_DIR / "img" / "certificate-logo.svg").as_uri())
-    assert logo.content_type == "image/svg+xml" and b"<svg" in logo.read()
-    assert fetcher.fetch("data:text/plain;base64,aGFsbG8=").read() == b"hallo"
-
-
+# -- no network (the fetcher itself: tests/core/test_pdf.py) --------------------------------------
 def test_rendering_never_opens_a_network_connection(app, data, monkeypatch):
     import socket
 
@@ -133,7 +118,7 @@ def test_rendering_never_opens_a_network_connection(app, data, monkeypatch):
     context["holder_name"] = 'Mallory <img src="http://example.org/track.png">'
     html = pdf.render_html(context)
     assert "&lt;img" in html  # escaped by the template
-    document = pdf._local.write(html.replace("</body>", '<img src="http://example.org/x.png"></body>'))
+    document = pdf._write(html.replace("</body>", '<img src="http://example.org/x.png"></body>'))
     assert document.startswith(b"%PDF-")
 
 

@@ -125,3 +125,37 @@ def test_the_wsgi_app_starts_in_a_fresh_interpreter(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_every_feature_subscriber_is_connected_by_the_factory(tmp_path):
+    """Receivers are connected because the factory imports each feature's subscribers module, not because
+    some view happens to import it: checked in a fresh process that only builds the app."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import wijkmakers
+
+    features = sorted(path.parent.name for path in Path(wijkmakers.__file__).parent.glob("*/subscribers.py"))
+    assert {"activities", "certificates"} <= set(features)
+    script = (
+        "import inspect, json, sys, blinker\n"
+        "from wijkmakers import create_app\n"
+        f"create_app({{'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path}/x.sqlite', 'SECRET_KEY': 'x'}})\n"
+        "out = {}\n"
+        f"for feature in {features!r}:\n"
+        "    module = sys.modules.get(f'wijkmakers.{feature}.subscribers')\n"
+        "    if module is None:\n"
+        "        out[feature] = 'not imported'; continue\n"
+        "    receivers = {f for _, f in inspect.getmembers(module, inspect.isfunction)\n"
+        "                 if f.__module__ == module.__name__ and not f.__name__.startswith('_')}\n"
+        "    signals = [s for _, s in inspect.getmembers(module) if isinstance(s, blinker.Signal)]\n"
+        "    connected = {r for s in signals for r in s.receivers_for(blinker.ANY)}\n"
+        "    out[feature] = 'ok' if receivers and receivers <= connected else 'not connected'\n"
+        "print(json.dumps(out))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                            cwd=Path(wijkmakers.__file__).parents[1], env={**__import__("os").environ,
+                                                                           "WIJKMAKERS_INSTANCE": str(tmp_path)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {feature: "ok" for feature in features}

@@ -10,7 +10,7 @@ from wijkmakers.demo.data import load_demo, reset_database
 from wijkmakers.extensions import db
 from wijkmakers.learning.models import (ENROLMENT_COMPLETED, PROGRAMME_BESTUURDERS, PROGRAMME_LEERGANG,
                                         Cohort, Enrolment, Programme)
-from wijkmakers.partners.models import Organisation
+from wijkmakers.organisations.models import Organisation
 
 from ..conftest import TEST_NOW
 

@@ -10,22 +10,18 @@ from wijkmakers.extensions import db
 from wijkmakers.learning import services
 from wijkmakers.learning.models import (ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_REJECTED,
                                         ENROLMENT_REQUESTED, ENROLMENT_WITHDRAWN, Enrolment)
-from wijkmakers.notifications.models import OutboxMessage
 
+from ..conftest import outbox
 from .helpers import enrol_directly, make_cohort
 
 
-def _mails(to):
-    return db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == to)).all()
-
-
-def test_enrol_records_organisation_enroller_and_mails(course, make):
+def test_enrol_records_organisation_enroller_andoutbox(course, make):
     org = make.organisation(name="Woonstichting Noorderhuis")
     person = make.user(organisation_id=org.id, email="sanne@example.org")
     enrolment = services.enrol(course.cohort, person, by=course.organiser)
     assert enrolment.status == ENROLMENT_ACTIVE and enrolment.organisation_id == org.id
     assert enrolment.enrolled_by_id == course.organiser.id
-    mails = _mails("sanne@example.org")
+    mails = outbox("sanne@example.org")
     assert len(mails) == 1 and course.cohort.label in mails[0].subject
     assert f"/leren/{enrolment.id}" in mails[0].body and "Fatima Organisator heeft je ingeschreven" in mails[0].body
     # the organisation is history: a later move does not change it
@@ -107,7 +103,7 @@ def test_request_then_approve(course, make):
         services.request_enrolment(course.cohort, person)
     services.approve_request(enrolment, course.organiser)
     assert enrolment.status == ENROLMENT_ACTIVE and enrolment.enrolled_by_id == course.organiser.id
-    assert any("goedgekeurd" in m.subject for m in _mails("vraag@example.org"))
+    assert any("goedgekeurd" in m.subject for m in outbox("vraag@example.org"))
     with pytest.raises(services.EnrolmentError, match="al behandeld"):
         services.approve_request(enrolment, course.organiser)
     with pytest.raises(services.EnrolmentError, match="al ingeschreven"):
@@ -119,7 +115,7 @@ def test_request_then_reject_then_ask_again(course, make):
     enrolment = services.request_enrolment(course.cohort, person)
     services.reject_request(enrolment, course.organiser, reason="De groep is bedoeld voor professionals.")
     assert enrolment.status == ENROLMENT_REJECTED
-    assert "bedoeld voor professionals" in _mails("nee@example.org")[0].body
+    assert "bedoeld voor professionals" in outbox("nee@example.org")[0].body
     with pytest.raises(services.EnrolmentError, match="al behandeld"):
         services.reject_request(enrolment, course.organiser)
     assert services.request_enrolment(course.cohort, person).status == ENROLMENT_REQUESTED

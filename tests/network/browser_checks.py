@@ -12,6 +12,8 @@ import sys
 
 from playwright.sync_api import sync_playwright
 
+from tests.conftest import log_in
+
 DEMO_PASSWORD = "wijkmakers-demo"  # noqa: S105 - the published demo password
 PHONE = {"width": 390, "height": 844}
 PAGES = {
@@ -20,14 +22,6 @@ PAGES = {
     "deelnemer": ["/netwerk", "/netwerk/initiatieven", "/netwerk/mijn-profiel"],
     "organisator": ["/netwerk/cijfers", "/netwerk/meldingen"],
 }
-
-
-def log_in(page, base, who):
-    page.goto(f"{base}/inloggen")
-    page.get_by_label("E-mailadres").fill(f"{who}@wijkmakers.example")
-    page.get_by_label("Wachtwoord", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"{base}/")
 
 
 def accessibility_and_phone(browser, base, problems):

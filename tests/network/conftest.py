@@ -3,32 +3,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from flask import g
 from sqlalchemy import select
 
 from wijkmakers.auth.models import KIND_PROFESSIONAL, KIND_RESIDENT, User
 from wijkmakers.core.timeutil import utcnow
 from wijkmakers.extensions import db
-from wijkmakers.learning.models import (ENROLMENT_COMPLETED, Cohort, Enrolment, Module, ModuleProgress,
-                                        Programme)
+from wijkmakers.learning.models import ENROLMENT_COMPLETED, Cohort, Enrolment, Module, ModuleProgress, Programme
 from wijkmakers.network import services
-from wijkmakers.notifications.models import OutboxMessage
-
-from .. import conftest as shared
-
-
-def login(client, user):
-    """Log in as ``user``; Flask-Login caches the user in ``g`` for the test's app context, so drop it."""
-    shared.login(client, user)
-    g.pop("_login_user", None)
-    return client
-
-
-def logout(client):
-    with client.session_transaction() as session:
-        session.clear()
-    g.pop("_login_user", None)
-    return client
 
 
 def opt_in(user, *, display_name=None, neighbourhood="Selwerd", themes=("energietransitie",), tags="",
@@ -38,13 +19,6 @@ def opt_in(user, *, display_name=None, neighbourhood="Selwerd", themes=("energie
         user, display_name=display_name or user.name, neighbourhood=neighbourhood, themes=list(themes), tags=tags,
         working_on=working_on, introduction=introduction, show_organisation=show_organisation, show_kind=show_kind,
         show_participation=show_participation, accepts_contact=accepts_contact)
-
-
-def outbox(recipient=None):
-    stmt = select(OutboxMessage).order_by(OutboxMessage.id)
-    if recipient:
-        stmt = stmt.where(OutboxMessage.recipient == recipient)
-    return db.session.scalars(stmt).all()
 
 
 def make_module(slug="energietransitie", title="Energietransitie", theme="energietransitie") -> Module:

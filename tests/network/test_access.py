@@ -6,7 +6,8 @@ from wijkmakers.extensions import db
 from wijkmakers.network import services
 from wijkmakers.network.models import ContactRequest, NetworkBlock
 
-from .conftest import login, make_plan, outbox
+from ..conftest import login, outbox
+from .conftest import make_plan
 
 MESSAGE = "Hallo, zullen we eens kennismaken over energie in de wijk?"
 

@@ -13,7 +13,8 @@ from wijkmakers.network import services
 from wijkmakers.network.models import (REQUEST_ANSWERED, REQUEST_DECLINED, REQUEST_REFUSED, AbuseReport,
                                        ContactRequest, NetworkBlock)
 
-from .conftest import login, opt_in, outbox
+from ..conftest import login, outbox
+from .conftest import opt_in
 
 MESSAGE = "Hoi Anna, ik werk ook aan energie in de wijk. Zullen we eens koffie drinken?"
 

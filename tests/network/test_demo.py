@@ -14,7 +14,7 @@ from wijkmakers.network.models import ContactRequest, Initiative, NetworkProfile
 
 
 from ..conftest import TEST_NOW
-from .conftest import login, logout, outbox
+from ..conftest import login, logout, outbox
 
 NOW = TEST_NOW
 

@@ -10,7 +10,8 @@ from wijkmakers.extensions import db
 from wijkmakers.learning.models import Cohort
 from wijkmakers.network import services
 
-from .conftest import enrol, login, make_cohort, opt_in
+from ..conftest import login
+from .conftest import enrol, make_cohort, opt_in
 
 
 def _names(client, query=""):

@@ -6,7 +6,8 @@ from wijkmakers.network import services
 from wijkmakers.network.models import (AbuseReport, ContactRequest, Initiative, InitiativeFollower,
                                        InitiativeUpdate, NetworkBlock, NetworkProfile, NetworkProfileTheme)
 
-from .conftest import login, make_plan
+from ..conftest import login
+from .conftest import make_plan
 
 MESSAGE = "Hallo, zullen we eens kennismaken over energie in de wijk?"
 

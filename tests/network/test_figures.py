@@ -7,7 +7,8 @@ from wijkmakers.extensions import db
 from wijkmakers.network import services
 from wijkmakers.network.models import ContactRequest, Initiative
 
-from .conftest import login, make_module, make_plan, opt_in
+from ..conftest import login
+from .conftest import make_module, make_plan, opt_in
 
 MESSAGE = "Hallo, zullen we eens kennismaken over energie in de wijk?"
 

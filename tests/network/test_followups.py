@@ -9,7 +9,8 @@ from wijkmakers.learning.models import ModuleProgress
 from wijkmakers.network import services
 from wijkmakers.network.models import UPDATE_FOLLOWUP, InitiativeFollower, InitiativeUpdate
 
-from .conftest import login, make_module, make_plan, outbox
+from ..conftest import login, outbox
+from .conftest import make_module, make_plan
 
 NOW = datetime(2026, 11, 23, 8, 0)
 

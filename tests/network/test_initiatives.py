@@ -8,7 +8,8 @@ from wijkmakers.extensions import db
 from wijkmakers.network import services
 from wijkmakers.network.models import KIND_HELP, ContactRequest, Initiative, InitiativeFollower
 
-from .conftest import login, make_module, make_plan, opt_in, outbox
+from ..conftest import login, outbox
+from .conftest import make_module, make_plan, opt_in
 
 FORM = {"title": "Energiecafé in Selwerd", "neighbourhood": "Selwerd", "theme": "energietransitie",
         "status": "idee", "summary": "Elke maand een avond over isoleren en energie besparen."}

@@ -5,7 +5,7 @@ from wijkmakers.extensions import db
 from wijkmakers.network import services
 from wijkmakers.network.models import NetworkProfile
 
-from .conftest import login
+from ..conftest import login
 
 
 def _form(**overrides):

@@ -3,23 +3,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from flask import g
 
 from wijkmakers.auth.models import User
 from wijkmakers.core.timeutil import utcnow
 from wijkmakers.extensions import db
 from wijkmakers.learning.models import Cohort, Programme
-from wijkmakers.partners.models import Organisation
-
-from .. import conftest as shared
-
-
-def login(client, user):
-    """Log in as ``user``. Flask-Login caches the user in ``g``, which lives as long as the test's app
-    context, so switching users within one test must drop that cache too."""
-    shared.login(client, user)
-    g.pop("_login_user", None)
-    return client
+from wijkmakers.organisations.models import Organisation
 
 
 @dataclass

@@ -10,10 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from wijkmakers.demo.data import DEMO_PASSWORD
 
 from ..browser.conftest import CHROMIUM, PHONE
-from ..conftest import serve_demo
+from ..conftest import log_in, serve_demo
 from .helpers import csv_bytes, xlsx_bytes
 
 pytest.importorskip("axe_playwright_python")
@@ -50,15 +49,6 @@ def in_browser(scenario, phone=False):
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(run).result()
-
-
-def log_in(page, base: str, who: str):
-    page.goto(f"{base}/inloggen")
-    page.get_by_label("E-mailadres").fill(f"{who}@wijkmakers.example")
-    page.get_by_label("Wachtwoord", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"{base}/")
-    return page
 
 
 NAMES = ["Anouk Dijkman", "Bas Terpstra", "Carla Wind", "Dirk Haan", "Eline Vos", "Fedde Smit", "Greet Mol",

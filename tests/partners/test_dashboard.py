@@ -12,7 +12,8 @@ from wijkmakers.extensions import db
 from wijkmakers.learning.models import Enrolment
 from wijkmakers.partners import services
 
-from .conftest import login, make_cohort
+from ..conftest import login
+from .conftest import make_cohort
 
 
 def past_session(make, cohort, days_ago):

@@ -13,7 +13,7 @@ from wijkmakers.extensions import db
 from wijkmakers.learning.models import Enrolment
 from wijkmakers.notifications.models import OutboxMessage
 
-from .conftest import login
+from ..conftest import login
 
 
 def enrol(client, target, email, name="", job_title=""):

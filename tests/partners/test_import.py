@@ -13,7 +13,8 @@ from wijkmakers.notifications.models import OutboxMessage
 from wijkmakers.partners import services, targets
 from wijkmakers.partners.models import StaffImport
 
-from .conftest import login, make_cohort
+from ..conftest import login
+from .conftest import make_cohort
 from .helpers import colleagues, csv_bytes, xlsx_bytes, zip_bomb_xlsx
 
 

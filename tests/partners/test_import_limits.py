@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from wijkmakers.extensions import db
 from wijkmakers.partners.models import StaffImport
 
-from .conftest import login
+from ..conftest import login
 from .helpers import colleagues, csv_bytes
 from .test_import import upload
 

@@ -9,9 +9,9 @@ from wijkmakers.core.audit import AuditEvent
 from wijkmakers.extensions import db
 from wijkmakers.notifications.models import OutboxMessage
 from wijkmakers.partners import services
-from wijkmakers.partners.models import Organisation
+from wijkmakers.organisations.models import Organisation
 
-from .conftest import login
+from ..conftest import login
 
 
 @pytest.fixture

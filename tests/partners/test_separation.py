@@ -12,7 +12,7 @@ from wijkmakers.extensions import db
 from wijkmakers.learning.models import Enrolment
 from wijkmakers.partners.models import IMPORT_PREVIEW, StaffImport
 
-from .conftest import login
+from ..conftest import login
 from .helpers import csv_bytes
 from .test_import import preview_of, upload
 

@@ -8,28 +8,38 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import pytest
-from flask import g
 
-from wijkmakers.activities.models import (KIND_LECTURE, KIND_MASTERCLASS, KIND_PARTNER_MEETING, KIND_SESSION,
-                                          KIND_THEME_MEETING, KIND_WALK, KIND_WORKSHOP, REG_CANCELLED,
-                                          REG_CONFIRMED, REG_WAITLISTED, STATUS_CANCELLED, Activity, Attendance,
-                                          Registration)
+from wijkmakers.activities.models import (
+    KIND_LECTURE,
+    KIND_MASTERCLASS,
+    KIND_PARTNER_MEETING,
+    KIND_SESSION,
+    KIND_THEME_MEETING,
+    KIND_WALK,
+    KIND_WORKSHOP,
+    REG_CANCELLED,
+    REG_CONFIRMED,
+    REG_WAITLISTED,
+    STATUS_CANCELLED,
+    Activity,
+    Attendance,
+    Registration,
+)
 from wijkmakers.auth.models import KIND_PROFESSIONAL, KIND_RESIDENT
 from wijkmakers.extensions import db
-from wijkmakers.learning.models import (ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_REQUESTED,
-                                        ENROLMENT_WITHDRAWN, PROGRAMME_BESTUURDERS, PROGRAMME_LEERGANG, Cohort,
-                                        Enrolment, Programme)
-
-from .. import conftest as shared
+from wijkmakers.learning.models import (
+    ENROLMENT_ACTIVE,
+    ENROLMENT_COMPLETED,
+    ENROLMENT_REQUESTED,
+    ENROLMENT_WITHDRAWN,
+    PROGRAMME_BESTUURDERS,
+    PROGRAMME_LEERGANG,
+    Cohort,
+    Enrolment,
+    Programme,
+)
 
 NOW = datetime(2025, 6, 1, 12, 0)
-
-
-def login(client, user):
-    """Log in as ``user`` (Flask-Login caches the user in g for the whole app context)."""
-    shared.login(client, user)
-    g.pop("_login_user", None)
-    return client
 
 
 @dataclass

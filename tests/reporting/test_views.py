@@ -5,7 +5,8 @@ import pytest
 
 from wijkmakers.core.security import SVG_CSP
 
-from .conftest import add_noise, login
+from ..conftest import login
+from .conftest import add_noise
 
 PAGES = ["/cijfers", "/cijfers/wandelingen", "/cijfers/grafiek/maand.svg", "/cijfers/export/csv",
          "/cijfers/export/xlsx"]

@@ -29,7 +29,7 @@ from ..core.permissions import BEGELEIDER, DEELNEMER, ORGANISATOR
 from ..core.timeutil import local_to_utc, nl_datetime, utcnow
 from ..extensions import db
 from ..notifications.services import queue_mail
-from ..partners.models import Organisation
+from ..organisations.services import non_partner_named
 from . import mail
 from .ics import FeedItem
 from .models import (ACTIVITY_KINDS, KIND_SESSION, KIND_WALK, REG_CANCELLED, REG_CONFIRMED, REG_WAITLISTED,
@@ -412,7 +412,7 @@ def confirm_newcomer(token: str) -> tuple[User, list[NewcomerOutcome], str | Non
     outcomes = []
     for pending in pendings:
         if user.organisation_id is None and pending.organisation_name:
-            organisation = _organisation_for_newcomer(pending.organisation_name)
+            organisation = non_partner_named(pending.organisation_name)
             if organisation is not None:
                 user.organisation_id = organisation.id
                 db.session.flush()
@@ -431,27 +431,6 @@ def confirm_newcomer(token: str) -> tuple[User, list[NewcomerOutcome], str | Non
     audit.record(user.id, "newcomer.confirmed", "user", user.id, signups=len(outcomes))
     db.session.commit()
     return user, outcomes, password_link
-
-
-def _organisation_for_newcomer(name: str) -> Organisation | None:
-    """The organisation a newcomer named: an existing non-partner one, or a new one of type 'overig'.
-
-    A partner organisation is never linked from an unverified name: its partner contact would see the
-    person as staff, and the partner figures would count them. The typed name stays on the sign-up.
-    """
-    name = " ".join(name.split())[:160]
-    if not name:
-        return None
-    organisation = db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower()))
-    if organisation is not None:
-        return None if organisation.partner_since is not None else organisation
-    organisation = Organisation(name=name, type="overig")
-    db.session.add(organisation)
-    try:
-        db.session.flush()
-    except IntegrityError:  # pragma: no cover - created at the same moment by another newcomer
-        return None
-    return organisation
 
 
 # --------------------------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from ..extensions import db, limiter
 from . import attendance as presence
 from . import feedback as evaluation
 from . import mail, services
-from . import subscribers  # noqa: F401 - connects the erasure signal when the app loads
 from .forms import (ActionForm, ActivityForm, AddPersonForm, CancelActivityForm, CodeForm, FeedbackForm,
                     NewcomerForm, SeriesForm, WalkInForm)
 from .ics import activity_ics, feed_ics

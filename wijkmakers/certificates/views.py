@@ -8,7 +8,6 @@ from ..core.permissions import ORGANISATOR, public, roles_required
 from ..core.templating import register_nav
 from ..extensions import db, limiter
 from . import pdf, services
-from . import subscribers  # noqa: F401 - connects the completion signal when the app loads
 from .forms import ActionForm, CodeForm, RevokeForm, SearchForm
 from .models import BATCH_DONE, BATCH_RUNNING
 

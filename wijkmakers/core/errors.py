@@ -1,4 +1,11 @@
-"""Dutch error pages (HTML) and JSON errors under /api."""
+"""One way to fail: the domain errors every service raises, and the Dutch error pages (HTML) or JSON errors
+under /api that every failure becomes.
+
+A service raises ``DomainError("Dutch sentence", field="name")`` when a rule is broken and ``NotFound``
+when the object does not exist or is not the caller's. A view that re-shows a form catches DomainError and
+hands it to ``show_on_form`` (the message lands on the named field, or above the form) and answers 422; a
+view that does not catch it still gives the person the sentence, on a 422 page, and NotFound a 404 page.
+"""
 import logging
 
 from flask import g, jsonify, render_template, request
@@ -6,7 +13,39 @@ from flask_wtf.csrf import CSRFError
 
 log = logging.getLogger("wijkmakers.errors")
 
+
+class DomainError(ValueError):
+    """A business rule was broken. ``message`` is Dutch and shown as is; ``field`` names the form field it
+    belongs to, when there is one."""
+
+    status = 422
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    """The object does not exist, or is not the caller's: the answer is 404, the same for both, so that
+    nobody can probe for other people's records."""
+
+    status = 404
+
+    def __init__(self, message: str | None = None, field: str | None = None):
+        super().__init__(message or MESSAGES[404][1], field)
+
+
+def show_on_form(form, exc: DomainError) -> None:
+    """Put the error where the person looks: under the named field, or in the form's own error list."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = [*field.errors, exc.message] if isinstance(field.errors, list) else [exc.message]
+    else:
+        form.form_errors.append(exc.message)
+
 MESSAGES = {
+    422: ("Dat lukt niet", "Dit verzoek kan niet worden uitgevoerd."),
     400: ("Ongeldig verzoek", "Het verzoek kon niet worden verwerkt. Ga terug en probeer het opnieuw."),
     401: ("Inloggen nodig", "Log in om deze pagina te bekijken."),
     403: ("Geen toegang", "Je hebt geen toegang tot deze pagina. Denk je dat dit niet klopt? "
@@ -36,6 +75,10 @@ def render_error(status: int, message: str | None = None):
 def register_error_handlers(app) -> None:
     for status in (400, 401, 403, 404, 405, 410, 413, 429):
         app.register_error_handler(status, lambda exc, status=status: render_error(status))
+
+    @app.errorhandler(DomainError)
+    def _domain(exc: DomainError):
+        return render_error(exc.status, exc.message if exc.status != 404 else None)
 
     @app.errorhandler(CSRFError)
     def _csrf(_exc):

@@ -25,7 +25,7 @@ from ..learning.models import (ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_
                                PROGRAMME_BESTUURDERS, PROGRAMME_LEERGANG, PROGRAMME_PARTICIPATIE,
                                PROGRAMME_TRAINEESHIP, PROGRESS_STUDIED, Cohort, Enrolment, Module,
                                ModuleProgress, Phase, Placement, Programme, ProgrammeModule)
-from ..partners.models import Organisation
+from ..organisations.models import Organisation
 from .activities import load_demo_activities
 from .certificates import load_demo_certificates
 from .dates import (THURSDAY, TUESDAY, activity_day, add_months, add_teaching_months, at, done_by, local_date,

@@ -7,7 +7,7 @@ from ..auth.models import User
 from ..core.audit import record
 from ..extensions import db
 from ..learning.models import ENROLMENT_COMPLETED, Enrolment
-from ..partners.models import Organisation
+from ..organisations.models import Organisation
 
 FROM_ORGANISATION = "Woonstichting Noorderhuis"
 TO_ORGANISATION = "Welzijn in de Wijk Groningen"

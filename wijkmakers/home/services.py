@@ -18,7 +18,7 @@ from ..core.timeutil import local_to_utc, local_today, utcnow
 from ..extensions import db
 from ..learning.models import (ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_REQUESTED,
                                Enrolment)
-from ..partners.models import Organisation
+from ..organisations.models import Organisation
 
 
 @cache

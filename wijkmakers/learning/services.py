@@ -27,7 +27,7 @@ from ..core.pagination import Page, PreparedPage, paginate
 from ..core.timeutil import local_to_utc, local_today, nl_datetime, utcnow
 from ..extensions import db
 from ..notifications.services import queue_mail
-from ..partners.models import Organisation
+from ..organisations.models import Organisation
 from . import signals
 from .models import (ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_REJECTED, ENROLMENT_REQUESTED,
                      ENROLMENT_WITHDRAWN, PROGRESS_IN_PROGRESS, PROGRESS_STUDIED, Cohort, Enrolment, Module,

@@ -11,7 +11,7 @@ from ..core.permissions import COORDINATOR, ORGANISATOR, roles_required
 from ..core.templating import register_nav
 from ..core.timeutil import local_today, to_local, utcnow
 from ..extensions import db
-from ..partners.models import Organisation
+from ..organisations.models import Organisation
 from . import exports, services
 from .forms import (ActionForm, CancelSessionForm, CohortFields, CohortForm, EmailForm, MentorForm, OutcomeForm,
                     PlacementForm, RejectForm, ResponseForm, RulesForm, SessionForm, WorkForm)

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Length
 from ..auth.forms import MultiCheckboxField
 from ..auth.models import KIND_LABELS, NEIGHBOURHOODS
 from ..core.forms import SelectField
-from ..partners.models import ORGANISATION_TYPES
+from ..organisations.models import ORGANISATION_TYPES
 from . import services
 from .models import INITIATIVE_STATUSES
 

@@ -33,7 +33,7 @@ from ..extensions import db
 from ..learning.models import (ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, Cohort, Enrolment, Module, ModuleProgress,
                                Programme)
 from ..notifications.services import queue_mail
-from ..partners.models import ORGANISATION_TYPES, Organisation
+from ..organisations.models import ORGANISATION_TYPES, Organisation
 from .models import (INITIATIVE_STATUSES, KIND_CONTACT, KIND_HELP, REQUEST_ANSWERED, REQUEST_DECLINED,
                      REQUEST_OPEN, REQUEST_REFUSED, REQUEST_STATUSES, STATUS_IDEA, THEMES, UPDATE_FOLLOWUP,
                      UPDATE_NOTE, AbuseReport, ContactRequest, Initiative, InitiativeFollower, InitiativeUpdate,

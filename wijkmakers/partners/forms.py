@@ -4,7 +4,7 @@ from wtforms import DateField, EmailField, StringField, TextAreaField
 from wtforms.validators import URL, AnyOf, DataRequired, Length, Optional
 
 from ..core.forms import SelectField
-from .models import ORGANISATION_TYPES
+from ..organisations.models import ORGANISATION_TYPES
 
 
 def strip(value):

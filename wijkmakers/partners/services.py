@@ -34,7 +34,8 @@ from ..extensions import db
 from ..learning.models import ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_LABELS, Cohort, Enrolment
 from ..notifications.services import queue_mail
 from . import importer, targets
-from .models import IMPORT_COMMITTED, IMPORT_PREVIEW, ORGANISATION_TYPES, Organisation, StaffImport
+from ..organisations.models import ORGANISATION_TYPES, Organisation
+from .models import IMPORT_COMMITTED, IMPORT_PREVIEW, StaffImport
 
 INVITATION_DAYS = 7
 IMPORT_KEEP = timedelta(hours=24)

@@ -16,7 +16,7 @@ from ..extensions import db
 from . import exports, importer, services, targets
 from .forms import (ContactForm, EnrolForm, ImportForm, MoveForm, OrganisationFilterForm, OrganisationForm,
                     PersonSearchForm, SearchForm)
-from .models import ORGANISATION_TYPES, Organisation
+from ..organisations.models import ORGANISATION_TYPES, Organisation
 
 bp = Blueprint("partners", __name__)
 

@@ -34,7 +34,7 @@ from ..extensions import db
 from ..learning.models import (ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_WITHDRAWN,
                                PROGRAMME_BESTUURDERS, PROGRAMME_LEERGANG, PROGRAMME_PARTICIPATIE,
                                PROGRAMME_TRAINEESHIP, Cohort, Enrolment, Programme)
-from ..partners.models import ORGANISATION_TYPES, Organisation
+from ..organisations.models import ORGANISATION_TYPES, Organisation
 
 # -- choices -------------------------------------------------------------------------------------
 MEASURE_PRESENT = "aanwezig"
