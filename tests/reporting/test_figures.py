@@ -1,8 +1,11 @@
-"""The figures of the hand-made academy (tests/reporting/conftest.py), computed by the services."""
+"""The figures of the hand-made academy (tests/reporting/conftest.py), computed by the reporting modules."""
 import pytest
 
-from wijkmakers.reporting import services
-from wijkmakers.reporting.services import Filters, compute_statistics, parse_filters
+from wijkmakers.reporting.filters import Filters, parse_filters
+from wijkmakers.reporting.participation import report_years
+from wijkmakers.reporting.person_export import participation_export
+from wijkmakers.reporting.statistics import compute_statistics
+from wijkmakers.reporting.walks import walk_lines, walk_themes
 
 from .conftest import NOW
 
@@ -34,7 +37,7 @@ def table(stats):
 
 
 def test_years_run_from_the_first_year_with_data_to_now(academy):
-    assert services.report_years(NOW) == YEARS
+    assert report_years(NOW) == YEARS
     assert figures().years == YEARS
 
 
@@ -143,15 +146,15 @@ def test_walk_figures(academy):
 
 
 def test_walk_themes_and_lines(academy):
-    themes = {t.theme: t for t in services.walk_themes(Filters(), now=NOW)}
+    themes = {t.theme: t for t in walk_themes(Filters(), now=NOW)}
     assert (themes["Groen"].walks, themes["Groen"].participations, themes["Groen"].unique_walkers) == (2, 4, 3)
     assert themes["Groen"].average == 2.0
     assert (themes["Water"].walks, themes["Water"].participations) == (1, 0)
-    page = services.walk_lines(Filters(), page=1, now=NOW)
+    page = walk_lines(Filters(), page=1, now=NOW)
     assert page.total == 3
     assert [(line.activity.title, line.registered, line.present) for line in page.items] == [
         ("WK3", 0, 0), ("WK2", 1, 1), ("WK1", 4, 3)]
-    page = services.walk_lines(Filters(year=2023), page=1, now=NOW)
+    page = walk_lines(Filters(year=2023), page=1, now=NOW)
     assert page.total == 0
 
 
@@ -197,7 +200,7 @@ def test_parse_filters_ignores_and_reports_unknown_values():
 
 
 def test_person_level_rows(academy):
-    export = services.participation_export(Filters(), now=NOW)
+    export = participation_export(Filters(), now=NOW)
     rows = list(export.rows())
     assert len(export) == len(rows) == 20
     first = rows[0]
@@ -211,4 +214,4 @@ def test_person_level_rows(academy):
     masterclass_d = next(r for r in rows if r[2] == "M1" and r[8] == "Daan")
     assert masterclass_d[14] == "ja"
     # W1 (3), S1 (2), L1 (3); W2 is a 2024 workshop in Groningen
-    assert len(services.participation_export(Filters(year=2023), now=NOW)) == 8
+    assert len(participation_export(Filters(year=2023), now=NOW)) == 8

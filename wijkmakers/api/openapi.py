@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description of the read-only API, served at /api/v1/openapi.json."""
 from ..activities.models import ACTIVITY_KINDS
 from ..auth.models import NEIGHBOURHOODS
-from ..reporting.services import (COUNTS, MEASURES, ORG_TYPE_CHOICES, PARTNER_CHOICES, PERSON_KINDS)
+from ..reporting.filters import (COUNTS, MEASURES, ORG_TYPE_CHOICES, PARTNER_CHOICES, PERSON_KINDS)
 from .services import PUBLIC_KINDS
 
 VERSION = "1.0.0"

@@ -15,7 +15,8 @@ from ..core.permissions import COORDINATOR, public, roles_required
 from ..core.templating import register_nav
 from ..core.timeutil import utcnow
 from ..extensions import limiter
-from ..reporting import services as reporting
+from ..reporting.figure_cache import cached_statistics
+from ..reporting.filters import parse_filters
 from . import openapi, services
 from .forms import RevokeForm, TokenForm
 
@@ -93,12 +94,12 @@ def figures():
                                      "op de pagina API-sleutels; ingetrokken of verlopen sleutels werken niet.")
         response[0].headers["WWW-Authenticate"] = 'Bearer realm="wijkmakers"'
         return response
-    filters, errors = reporting.parse_filters(request.args)
+    filters, errors = parse_filters(request.args)
     if "jaar" in request.args:
         errors["jaar"] = "De jaarcijfers bevatten alle jaren; laat 'jaar' weg."
     if errors:
         return _bad_request(" ".join(errors.values()))
-    stats = reporting.statistics(filters)
+    stats = cached_statistics(filters)
     return _json({
         "generated_at": services.iso_local(stats.generated_at),
         "filters": stats.filters.as_args(include_year=False),

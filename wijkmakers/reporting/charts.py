@@ -12,7 +12,7 @@ import re
 import pygal
 from pygal.style import Style
 
-from .services import Chart
+from .chart_data import Chart
 
 # Distinguishable colours with enough contrast on white, in a fixed order per series.
 PALETTE = ("#0d4f8b", "#2f7d32", "#b35900", "#6a3d9a", "#b3261e", "#00796b", "#5d4037", "#c2185b",

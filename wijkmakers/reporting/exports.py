@@ -6,16 +6,22 @@
 - Text that a spreadsheet would read as a formula (starting with = + - @, a tab, carriage return or newline)
   is neutralised with a leading apostrophe, in every format ("CSV injection"; names and titles are typed
   by users). Numbers stay numbers.
+- Every export is recorded in the audit trail (``log_export``), the person-level one always.
 """
 import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ..core.audit import record
 from ..core.spreadsheet import formula_safe
 from ..core.timeutil import nl_datetime
-from .services import PARTICIPATION_HEADER, PARTICIPATION_WIDTHS, ParticipationExport, Statistics
+from ..core.transaction import transactional
+from .filters import Filters
+from .person_export import PARTICIPATION_HEADER, PARTICIPATION_WIDTHS, ParticipationExport
+from .statistics import Statistics
 from .xlsx import XlsxWriter
+
 PDF_MIME = "application/pdf"
 
 # URL format name -> (delimiter, decimal separator)
@@ -173,3 +179,11 @@ def participations_xlsx(export: ParticipationExport) -> bytes:
                 o = organisation_xml[(org_id, year)] = render(export.organisation_cells(org_id, year))
             sheet.append_xml(a + p + o + flags[(bool(present), bool(walk_in))])
     return book.close()
+
+
+# -- audit ---------------------------------------------------------------------------------------------
+@transactional
+def log_export(user, table: str, fmt: str, filters: Filters, rows: int) -> None:
+    """Record who exported what (bulk exports, and always the person-level one)."""
+    record(user.id, "reporting.export", "export", None, table=table, format=fmt,
+           filters=filters.as_args(), rows=rows)

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 
 from ..auth.models import NEIGHBOURHOODS
 from ..core.forms import SelectField
-from .services import COUNTS, MEASURES, ORG_TYPE_CHOICES, PARTNER_CHOICES, PERSON_KINDS, Filters
+from .filters import COUNTS, MEASURES, ORG_TYPE_CHOICES, PARTNER_CHOICES, PERSON_KINDS, Filters
 
 
 class FiltersForm(FlaskForm):

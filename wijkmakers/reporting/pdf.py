@@ -9,9 +9,8 @@ from pathlib import Path
 from flask import render_template
 
 from ..core.pdf import write_pdf
-
 from .charts import render_svg, svg_data_uri
-from .services import Statistics
+from .statistics import Statistics
 
 STYLESHEET = Path(__file__).with_name("pdf.css")
 

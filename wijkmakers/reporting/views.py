@@ -1,16 +1,22 @@
 """Statistics pages, charts and exports for coordinators (organisers see the aggregated figures too)."""
 from flask import Blueprint, Response, abort, render_template, request
-from markupsafe import Markup
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..core import spreadsheet
 from ..core.pagination import page_number
 from ..core.permissions import COORDINATOR, ORGANISATOR, roles_required
 from ..core.templating import register_nav
 from ..core.timeutil import local_today
-from . import exports, services
+from . import exports
+from .chart_data import CHART_KEYS
 from .charts import render_svg
+from .figure_cache import cached_entry, cached_statistics
+from .filters import parse_filters, replace_year
 from .forms import filters_form
+from .participation import report_years
+from .person_export import participation_export
+from .walks import walk_lines, walk_themes
 
 bp = Blueprint("reporting", __name__)
 register_nav("reporting.statistics", "Cijfers", (COORDINATOR, ORGANISATOR))
@@ -30,7 +36,7 @@ def report_number(value, decimals: int = 0) -> str:
 
 
 def _filters():
-    return services.parse_filters(request.args)
+    return parse_filters(request.args)
 
 
 def _download(content: bytes, mimetype: str, filename: str) -> Response:
@@ -50,7 +56,7 @@ def _filename(name: str, fmt: str) -> str:
 @roles_required(*VIEW_ROLES)
 def statistics():
     filters, errors = _filters()
-    entry = services.cached_entry(filters)
+    entry = cached_entry(filters)
     stats, args = entry.statistics, entry.statistics.filters.as_args()
     return render_template("reporting/statistics.html", stats=stats, errors=errors, args=args,
                            sections=_statistics_sections(entry, args),
@@ -76,11 +82,11 @@ def _statistics_sections(entry, args) -> dict:
 @roles_required(*VIEW_ROLES)
 def walks():
     filters, errors = _filters()
-    years = services.report_years()
+    years = report_years()
     if filters.year not in years:
-        filters = services.replace_year(filters, None)
-    page = services.walk_lines(filters, page_number())
-    themes = services.walk_themes(filters)
+        filters = replace_year(filters, None)
+    page = walk_lines(filters, page_number())
+    themes = walk_themes(filters)
     form = filters_form(filters, years, "Jaar", all_years="Alle jaren")
     return render_template("reporting/walks.html", page=page, themes=themes, form=form, errors=errors,
                            filters=filters, args=filters.as_args())
@@ -89,10 +95,10 @@ def walks():
 @bp.route("/cijfers/grafiek/<name>.svg")
 @roles_required(*VIEW_ROLES)
 def chart(name):
-    if name not in services.CHART_KEYS:
+    if name not in CHART_KEYS:
         abort(404)
     filters, _ = _filters()
-    entry = services.cached_entry(filters)
+    entry = cached_entry(filters)
     svg = entry.extras.get(name)
     if svg is None:
         svg = entry.extras[name] = render_svg(entry.statistics.charts[name])
@@ -108,7 +114,7 @@ def export_figures(fmt):
     if fmt not in FIGURE_FORMATS:
         abort(404)
     filters, _ = _filters()
-    stats = services.statistics(filters)
+    stats = cached_statistics(filters)
     if fmt == "pdf":
         from .pdf import render_pdf  # WeasyPrint loads slowly; only when a PDF is asked for
 
@@ -117,7 +123,7 @@ def export_figures(fmt):
         content, mimetype = exports.figures_xlsx(stats), spreadsheet.XLSX_MIME
     else:
         content, mimetype = exports.figures_csv(stats, fmt), spreadsheet.CSV_MIME
-    services.log_export(current_user, "jaarcijfers", fmt, stats.filters, rows=len(stats.rows))
+    exports.log_export(current_user, "jaarcijfers", fmt, stats.filters, rows=len(stats.rows))
     return _download(content, mimetype, _filename("cijfers", fmt))
 
 
@@ -127,10 +133,10 @@ def export_participations(fmt):
     if fmt not in PERSON_FORMATS:
         abort(404)
     filters, _ = _filters()
-    export = services.participation_export(filters)
+    export = participation_export(filters)
     if fmt == "xlsx":
         content, mimetype = exports.participations_xlsx(export), spreadsheet.XLSX_MIME
     else:
         content, mimetype = exports.participations_csv(export, fmt), spreadsheet.CSV_MIME
-    services.log_export(current_user, "deelnames_per_persoon", fmt, filters, rows=len(export))
+    exports.log_export(current_user, "deelnames_per_persoon", fmt, filters, rows=len(export))
     return _download(content, mimetype, _filename("deelnames", fmt))

@@ -64,7 +64,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def clean_text(value: str) -> str:
+def cell_text(value: str) -> str:
     """Text safe for a cell: no characters XML forbids, no formula trigger at the start."""
     return _ILLEGAL.sub("", formula_safe(value))
 
@@ -200,7 +200,7 @@ class _Sheet:
         if value is None or (kind is str and not value):
             xml = "<c/>"
         elif kind is str:
-            xml = f'<c t="s"><v>{self.book._string_index(clean_text(value))}</v></c>'
+            xml = f'<c t="s"><v>{self.book._string_index(cell_text(value))}</v></c>'
         elif kind is bool:
             xml = f'<c t="b"><v>{int(value)}</v></c>'
         elif kind is int:
@@ -221,7 +221,7 @@ class _Sheet:
     def _write_row(self, values, header: bool = False) -> None:
         self.rows += 1
         if header:
-            cells = "".join(f'<c t="s" s="{STYLE_HEADER}"><v>{self.book._string_index(clean_text(v))}</v></c>'
+            cells = "".join(f'<c t="s" s="{STYLE_HEADER}"><v>{self.book._string_index(cell_text(v))}</v></c>'
                             for v in values)
         else:
             memo, cell = self._memo, self._cell
