@@ -10,7 +10,8 @@ from sqlalchemy import insert, select
 
 from wijkmakers import create_app
 from wijkmakers.auth.models import User
-from wijkmakers.backup import services
+from wijkmakers.backup import backups
+from wijkmakers.core.errors import DomainError
 from wijkmakers.extensions import db
 
 from ..conftest import _test_config, login
@@ -34,9 +35,9 @@ def pg_tools(app):
     """On PostgreSQL the tests need pg_dump/pg_restore; skip (with the reason) only if they are missing."""
     if _is_postgres():
         try:
-            services.find_pg_tool("pg_dump")
-            services.find_pg_tool("pg_restore")
-        except services.BackupError as exc:
+            backups.find_pg_tool("pg_dump")
+            backups.find_pg_tool("pg_restore")
+        except DomainError as exc:
             pytest.skip(f"PostgreSQL client programs missing: {exc}")
 
 
@@ -146,8 +147,8 @@ def test_restore_refuses_a_database_of_something_else(app, make, runner, tmp_pat
     make.user(email="blijft@example.org")
     other = tmp_path / "ander.backup"
     if _is_postgres():
-        url, env = services.libpq_url()
-        services._run([services.find_pg_tool("pg_dump"), "--format=custom", "--table", "outbox_message",
+        url, env = backups.libpq_url()
+        backups._run([backups.find_pg_tool("pg_dump"), "--format=custom", "--table", "outbox_message",
                        "--file", str(other), "--dbname", url], env).check_returncode()
     else:
         conn = sqlite3.connect(other)
@@ -221,9 +222,9 @@ def test_restore_into_an_empty_sqlite_database(tmp_path, app, make, runner):
 
 
 def test_libpq_url_has_no_driver_and_no_password():
-    assert services.to_libpq("postgresql+psycopg://portaal:ge%40heim@db.example:6543/wijk?sslmode=require") == (
+    assert backups.to_libpq("postgresql+psycopg://portaal:ge%40heim@db.example:6543/wijk?sslmode=require") == (
         "postgresql://portaal@db.example:6543/wijk?sslmode=require", "ge@heim")
-    assert services.to_libpq("postgresql+psycopg://portaal@127.0.0.1/wijk") == (
+    assert backups.to_libpq("postgresql+psycopg://portaal@127.0.0.1/wijk") == (
         "postgresql://portaal@127.0.0.1/wijk", None)
 
 
@@ -236,24 +237,24 @@ def _fake_tool(path):
 def test_pg_tools_match_the_server_version(app, tmp_path, monkeypatch):
     for version in ("13", "15", "16"):
         _fake_tool(tmp_path / version / "bin" / "pg_dump")
-    monkeypatch.setattr(services, "PG_LIB_DIR", str(tmp_path))
+    monkeypatch.setattr(backups, "PG_LIB_DIR", str(tmp_path))
     monkeypatch.setenv("PATH", "")
     monkeypatch.delenv("PG_BIN_DIR", raising=False)
     for server, expected in ((15, "15"), (16, "16"), (14, "15")):
-        monkeypatch.setattr(services, "_pg_server_major", lambda server=server: server)
-        assert services.find_pg_tool("pg_dump") == str(tmp_path / expected / "bin" / "pg_dump")
+        monkeypatch.setattr(backups, "_pg_server_major", lambda server=server: server)
+        assert backups.find_pg_tool("pg_dump") == str(tmp_path / expected / "bin" / "pg_dump")
     _fake_tool(tmp_path / "eigen" / "pg_dump")
     app.config["PG_BIN_DIR"] = str(tmp_path / "eigen")
-    assert services.find_pg_tool("pg_dump") == str(tmp_path / "eigen" / "pg_dump")
+    assert backups.find_pg_tool("pg_dump") == str(tmp_path / "eigen" / "pg_dump")
 
 
 def test_missing_pg_tools_give_a_clear_error(app, tmp_path, monkeypatch):
-    monkeypatch.setattr(services, "PG_LIB_DIR", str(tmp_path))
+    monkeypatch.setattr(backups, "PG_LIB_DIR", str(tmp_path))
     monkeypatch.setenv("PATH", "")
     monkeypatch.delenv("PG_BIN_DIR", raising=False)
-    monkeypatch.setattr(services, "_pg_server_major", lambda: 15)
-    with pytest.raises(services.BackupError, match="pg_dump is niet gevonden.*postgresql-client-15.*PG_BIN_DIR"):
-        services.find_pg_tool("pg_dump")
+    monkeypatch.setattr(backups, "_pg_server_major", lambda: 15)
+    with pytest.raises(DomainError, match="pg_dump is niet gevonden.*postgresql-client-15.*PG_BIN_DIR"):
+        backups.find_pg_tool("pg_dump")
     if _is_postgres():
         result = app.test_cli_runner().invoke(args=["backup", "create", str(tmp_path / "b.backup")])
         assert result.exit_code == 1 and "pg_dump is niet gevonden" in result.output
@@ -269,4 +270,4 @@ def test_help_is_dutch(runner):
 
 def test_errors_never_show_the_database_password(app, monkeypatch):
     monkeypatch.setattr(type(db.engine.url), "password", property(lambda self: "s3cr3t"), raising=False)
-    assert "s3cr3t" not in services._scrub("FATAL: password s3cr3t rejected")
+    assert "s3cr3t" not in backups._scrub("FATAL: password s3cr3t rejected")

@@ -2,7 +2,8 @@
 import click
 from flask.cli import AppGroup
 
-from . import services
+from ..core.errors import DomainError
+from . import backups
 
 backup_cli = AppGroup("backup", help="Back-ups van de database maken, controleren en terugzetten.")
 
@@ -22,10 +23,10 @@ def create_command(path, overwrite):
     PG_BIN_DIR of PATH).
     """
     try:
-        info = services.create_backup(path, overwrite=overwrite)
-    except (services.BackupError, OSError) as exc:
+        info = backups.create_backup(path, overwrite=overwrite)
+    except (DomainError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Back-up gemaakt van {services.describe_database()}: {info.path} ({_size(info.size)}).")
+    click.echo(f"Back-up gemaakt van {backups.describe_database()}: {info.path} ({_size(info.size)}).")
 
 
 @backup_cli.command("check")
@@ -33,8 +34,8 @@ def create_command(path, overwrite):
 def check_command(path):
     """Controleer of PATH een bruikbare back-up van dit portaal is, zonder iets te veranderen."""
     try:
-        info = services.inspect_backup(path)
-    except (services.BackupError, OSError) as exc:
+        info = backups.inspect_backup(path)
+    except (DomainError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     revision = f", databaseversie {info.revision}" if info.revision else ""
     click.echo(f"In orde: {info.path} ({_size(info.size)}{revision}).")
@@ -58,16 +59,16 @@ def restore_command(path, yes, no_safety_copy, ignore_connections):
     van het portaal is, en start dan de app-servers weer.
     """
     try:
-        services.inspect_backup(path)
-    except (services.BackupError, OSError) as exc:
+        backups.inspect_backup(path)
+    except (DomainError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     if not yes:
-        click.confirm(f"Alle gegevens in {services.describe_database()} worden vervangen door de back-up "
+        click.confirm(f"Alle gegevens in {backups.describe_database()} worden vervangen door de back-up "
                       f"{path}. Zijn de app-servers gestopt, en wil je doorgaan?", abort=True)
     try:
-        kept = services.restore_backup(path, safety_copy=not no_safety_copy,
+        kept = backups.restore_backup(path, safety_copy=not no_safety_copy,
                                        ignore_connections=ignore_connections)
-    except (services.BackupError, OSError) as exc:
+    except (DomainError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     if kept:
         click.echo(f"Veiligheidskopie van de database zoals die was: {kept}")

@@ -9,6 +9,9 @@ Restoring replaces every row: stop the app servers (and the outbox sender) first
 anything, a restore checks that the file is a backup of this portal and keeps a safety copy of the
 current database next to the backup file, unless told not to.
 
+When a backup or restore cannot be done, a ``DomainError`` says why and what to do, in Dutch (the
+command shows it as its error message).
+
 Every backup is written under a temporary name and renamed when complete, so a half-written file
 never looks like a backup.
 """
@@ -26,6 +29,7 @@ from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 
+from ..core.errors import DomainError
 from ..core.timeutil import to_local, utcnow
 from ..extensions import db
 
@@ -33,10 +37,6 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
 REQUIRED_TABLE = "user"  # every portal database has it; a file without it is not our backup
 PG_LIB_DIR = "/usr/lib/postgresql"
-
-
-class BackupError(RuntimeError):
-    """The backup or restore cannot be done; the message says why and what to do, in Dutch."""
 
 
 @dataclass
@@ -50,7 +50,7 @@ class BackupInfo:
 def database_kind() -> str:
     kind = db.engine.dialect.name
     if kind not in ("sqlite", "postgresql"):
-        raise BackupError(f"Back-ups van een {kind}-database worden niet ondersteund.")
+        raise DomainError(f"Back-ups van een {kind}-database worden niet ondersteund.")
     return kind
 
 
@@ -75,7 +75,7 @@ def _partial(target: Path) -> Path:
 def _sqlite_path() -> Path:
     database = db.engine.url.database
     if not database or database == ":memory:" or database.startswith("file::memory:"):
-        raise BackupError("Deze SQLite-database staat alleen in het geheugen; daar is geen back-up van te maken.")
+        raise DomainError("Deze SQLite-database staat alleen in het geheugen; daar is geen back-up van te maken.")
     return Path(database).resolve()
 
 
@@ -88,7 +88,7 @@ def _sqlite_backup(source: Path, target: Path) -> None:
         live.backup(copy)
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
         if copy.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise BackupError("De gemaakte kopie is niet in orde; probeer het opnieuw.")
+            raise DomainError("De gemaakte kopie is niet in orde; probeer het opnieuw.")
     finally:
         copy.close()
         live.close()
@@ -97,7 +97,7 @@ def _sqlite_backup(source: Path, target: Path) -> None:
 def _inspect_sqlite(path: Path) -> BackupInfo:
     with path.open("rb") as handle:
         if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-            raise BackupError(f"{path} is geen SQLite-database en dus geen back-up van dit portaal.")
+            raise DomainError(f"{path} is geen SQLite-database en dus geen back-up van dit portaal.")
     try:
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
         try:
@@ -108,11 +108,11 @@ def _inspect_sqlite(path: Path) -> BackupInfo:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{path} is geen leesbare SQLite-database ({exc}).") from exc
+        raise DomainError(f"{path} is geen leesbare SQLite-database ({exc}).") from exc
     if check != "ok":
-        raise BackupError(f"{path} is beschadigd (integriteitscontrole: {check[:200]}).")
+        raise DomainError(f"{path} is beschadigd (integriteitscontrole: {check[:200]}).")
     if REQUIRED_TABLE not in tables:
-        raise BackupError(f"{path} is een SQLite-database, maar niet van dit portaal (de tabel "
+        raise DomainError(f"{path} is een SQLite-database, maar niet van dit portaal (de tabel "
                           f"'{REQUIRED_TABLE}' ontbreekt).")
     return BackupInfo(path=path, kind="sqlite", size=path.stat().st_size, revision=revision)
 
@@ -135,7 +135,7 @@ def _sqlite_has_data(path: Path) -> bool:
 def _restore_sqlite(source: Path) -> None:
     live = _sqlite_path()
     if live == source.resolve():
-        raise BackupError("Dat bestand is de database zelf; kies een back-upbestand.")
+        raise DomainError("Dat bestand is de database zelf; kies een back-upbestand.")
     live.parent.mkdir(parents=True, exist_ok=True)
     db.session.remove()
     db.engine.dispose()
@@ -146,7 +146,7 @@ def _restore_sqlite(source: Path) -> None:
         # WAL) stays a valid database even if the restore is interrupted.
         backup.backup(target)
     except sqlite3.Error as exc:
-        raise BackupError(f"Terugzetten mislukt: {exc}. Draait het portaal nog? Stop het eerst.") from exc
+        raise DomainError(f"Terugzetten mislukt: {exc}. Draait het portaal nog? Stop het eerst.") from exc
     finally:
         target.close()
         backup.close()
@@ -158,10 +158,9 @@ def _pg_server_major() -> int | None:
     try:
         return int(db.session.execute(text("SHOW server_version_num")).scalar()) // 10000
     except Exception:  # noqa: BLE001 - only a hint for choosing the client version
-        db.session.rollback()
         return None
     finally:
-        db.session.remove()
+        db.session.remove()  # closes the session, which also rolls back a failed statement
 
 
 def find_pg_tool(name: str) -> str:
@@ -186,7 +185,7 @@ def find_pg_tool(name: str) -> str:
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return str(candidate)
     package = f"postgresql-client-{major}" if major else "postgresql-client"
-    raise BackupError(f"{name} is niet gevonden. Installeer de PostgreSQL-clientprogramma's (Debian: "
+    raise DomainError(f"{name} is niet gevonden. Installeer de PostgreSQL-clientprogramma's (Debian: "
                       f"apt-get install {package}) of zet PG_BIN_DIR op de map waarin {name} staat.")
 
 
@@ -225,20 +224,20 @@ def _pg_dump(target: Path) -> None:
     result = _run([find_pg_tool("pg_dump"), "--format=custom", "--no-password", "--file", str(target),
                    "--dbname", url], env)
     if result.returncode != 0:
-        raise BackupError(f"pg_dump meldde een fout: {_scrub(result.stderr)}")
+        raise DomainError(f"pg_dump meldde een fout: {_scrub(result.stderr)}")
 
 
 def _inspect_pg(path: Path) -> BackupInfo:
     with path.open("rb") as handle:
         if handle.read(len(PG_DUMP_MAGIC)) != PG_DUMP_MAGIC:
-            raise BackupError(f"{path} is geen back-up van pg_dump (--format=custom) en dus geen back-up "
+            raise DomainError(f"{path} is geen back-up van pg_dump (--format=custom) en dus geen back-up "
                               "van dit portaal.")
     _url, env = libpq_url()
     listing = _run([find_pg_tool("pg_restore"), "--list", str(path)], env)
     if listing.returncode != 0:
-        raise BackupError(f"{path} is niet leesbaar voor pg_restore: {_scrub(listing.stderr)}")
+        raise DomainError(f"{path} is niet leesbaar voor pg_restore: {_scrub(listing.stderr)}")
     if not re.search(rf'^\d+; \d+ \d+ TABLE \S+ "?{REQUIRED_TABLE}"? ', listing.stdout, re.MULTILINE):
-        raise BackupError(f"{path} is een PostgreSQL-back-up, maar niet van dit portaal (de tabel "
+        raise DomainError(f"{path} is een PostgreSQL-back-up, maar niet van dit portaal (de tabel "
                           f"'{REQUIRED_TABLE}' ontbreekt).")
     return BackupInfo(path=path, kind="postgresql", size=path.stat().st_size)
 
@@ -262,7 +261,7 @@ def _refuse_while_in_use() -> None:
     # pg_restore sets lock_timeout to 0 itself, so it would wait for a running app for ever: refuse instead.
     others = other_connections()
     if others:
-        raise BackupError(f"Er zijn nog {len(others)} andere verbindingen met de database: "
+        raise DomainError(f"Er zijn nog {len(others)} andere verbindingen met de database: "
                           f"{', '.join(sorted(set(others))[:5])}. Stop eerst de app-servers en de verzender; "
                           "er is niets veranderd.")
 
@@ -276,7 +275,7 @@ def _restore_pg(source: Path) -> None:
     result = _run([tool, "--clean", "--if-exists", "--no-owner", "--single-transaction", "--no-password",
                    "--dbname", url, str(source)], env)
     if result.returncode != 0:
-        raise BackupError(f"pg_restore meldde een fout; er is niets veranderd: {_scrub(result.stderr)}")
+        raise DomainError(f"pg_restore meldde een fout; er is niets veranderd: {_scrub(result.stderr)}")
 
 
 # -- the operations ---------------------------------------------------------------------------------
@@ -286,15 +285,15 @@ def create_backup(target: str | os.PathLike, overwrite: bool = False) -> BackupI
     kind = database_kind()
     target = Path(target).expanduser().resolve()
     if target.is_dir():
-        raise BackupError(f"{target} is een map; geef een bestandsnaam, bijvoorbeeld {target / 'wijkmakers.backup'}.")
+        raise DomainError(f"{target} is een map; geef een bestandsnaam, bijvoorbeeld {target / 'wijkmakers.backup'}.")
     if target.exists() and not overwrite:
-        raise BackupError(f"{target} bestaat al. Kies een andere naam of gebruik --overwrite.")
+        raise DomainError(f"{target} bestaat al. Kies een andere naam of gebruik --overwrite.")
     if kind == "sqlite":
         source = _sqlite_path()
         if not source.exists():
-            raise BackupError(f"De database {source} bestaat (nog) niet.")
+            raise DomainError(f"De database {source} bestaat (nog) niet.")
         if source == target:
-            raise BackupError("Dat is de database zelf; kies een ander bestand voor de back-up.")
+            raise DomainError("Dat is de database zelf; kies een ander bestand voor de back-up.")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = _partial(target)
     # Backups hold personal data and password hashes: readable by the owner only, from the first byte.
@@ -306,7 +305,7 @@ def create_backup(target: str | os.PathLike, overwrite: bool = False) -> BackupI
             _pg_dump(partial)
         os.replace(partial, target)
     except sqlite3.Error as exc:
-        raise BackupError(f"Back-up mislukt: {exc}") from exc
+        raise DomainError(f"Back-up mislukt: {exc}") from exc
     finally:
         partial.unlink(missing_ok=True)
     return BackupInfo(path=target, kind=kind, size=target.stat().st_size)
@@ -317,7 +316,7 @@ def inspect_backup(path: str | os.PathLike) -> BackupInfo:
     kind = database_kind()
     path = Path(path).expanduser()
     if not path.is_file():
-        raise BackupError(f"{path} bestaat niet of is geen bestand.")
+        raise DomainError(f"{path} bestaat niet of is geen bestand.")
     return _inspect_sqlite(path) if kind == "sqlite" else _inspect_pg(path)
 
 
