@@ -1,7 +1,8 @@
 """The choices of the statistics pages, the exports and the API, read from the query string.
 
 Unknown values never reach a query: ``parse_filters`` leaves them out and names each one in a Dutch
-message (param -> message); the pages show those as a notice, the API answers 400.
+message (param -> message); the pages show those as a notice, the API answers 400 and the export files
+are refused (``export_filters``: a file must never silently count something other than was asked).
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ..auth.models import KIND_LABELS, NEIGHBOURHOODS
+from ..core.errors import DomainError
 from ..organisations.models import ORGANISATION_TYPES
 
 # -- choices -------------------------------------------------------------------------------------
@@ -81,6 +83,24 @@ class Filters:
 
 def replace_year(filters: Filters, year: int | None) -> Filters:
     return replace(filters, year=year)
+
+
+def within_years(filters: Filters, years: list[int], errors: dict[str, str]) -> Filters:
+    """The filters without a chosen year that has no figures; that year gets a Dutch message in ``errors``."""
+    if filters.year and filters.year not in years:
+        errors["jaar"] = (f"Voor {filters.year} zijn er geen cijfers. Kies een jaar van {years[0]} "
+                          f"tot en met {years[-1]}.")
+        return replace_year(filters, None)
+    return filters
+
+
+def export_filters(args) -> Filters:
+    """The filters of an export file; a value that is not understood refuses the export (a Dutch 422)."""
+    filters, errors = parse_filters(args)
+    if errors:
+        raise DomainError("Deze export is niet gemaakt, want niet alle keuzes in het adres zijn bruikbaar. "
+                          + " ".join(errors.values()))
+    return filters
 
 
 def parse_filters(args) -> tuple[Filters, dict[str, str]]:

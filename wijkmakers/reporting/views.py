@@ -12,7 +12,7 @@ from . import exports
 from .chart_data import CHART_KEYS
 from .charts import render_svg
 from .figure_cache import cached_entry, cached_statistics
-from .filters import parse_filters, replace_year
+from .filters import export_filters, parse_filters, within_years
 from .forms import filters_form
 from .participation import report_years
 from .person_export import participation_export
@@ -58,6 +58,7 @@ def statistics():
     filters, errors = _filters()
     entry = cached_entry(filters)
     stats, args = entry.statistics, entry.statistics.filters.as_args()
+    within_years(filters, stats.years, errors)  # the monthly chart then shows the latest year
     return render_template("reporting/statistics.html", stats=stats, errors=errors, args=args,
                            sections=_statistics_sections(entry, args),
                            can_export_people=current_user.has_role(COORDINATOR))
@@ -83,8 +84,7 @@ def _statistics_sections(entry, args) -> dict:
 def walks():
     filters, errors = _filters()
     years = report_years()
-    if filters.year not in years:
-        filters = replace_year(filters, None)
+    filters = within_years(filters, years, errors)
     page = walk_lines(filters, page_number())
     themes = walk_themes(filters)
     form = filters_form(filters, years, "Jaar", all_years="Alle jaren")
@@ -113,8 +113,7 @@ def chart(name):
 def export_figures(fmt):
     if fmt not in FIGURE_FORMATS:
         abort(404)
-    filters, _ = _filters()
-    stats = cached_statistics(filters)
+    stats = cached_statistics(export_filters(request.args))
     if fmt == "pdf":
         from .pdf import render_pdf  # WeasyPrint loads slowly; only when a PDF is asked for
 
@@ -132,7 +131,7 @@ def export_figures(fmt):
 def export_participations(fmt):
     if fmt not in PERSON_FORMATS:
         abort(404)
-    filters, _ = _filters()
+    filters = export_filters(request.args)
     export = participation_export(filters)
     if fmt == "xlsx":
         content, mimetype = exports.participations_xlsx(export), spreadsheet.XLSX_MIME

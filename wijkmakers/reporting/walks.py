@@ -29,7 +29,6 @@ class WalkYear:
         return round(self.participations / self.walks, 1) if self.walks else None
 
 
-
 def _held_activities(periods: list[Period], now: datetime) -> dict[str, dict[int, int]]:
     """Number of activities held per kind and year (walks and partner meetings)."""
     inner = (select(Activity.kind.label("kind"), period_case(Activity.starts_at, periods).label("year"))
@@ -72,7 +71,6 @@ def walk_figures(filters: Filters, periods: list[Period], now: datetime, walk_co
                      minimum=min((w.minimum for w in held_years), default=0),
                      maximum=max((w.maximum for w in years), default=0))
     return years, total, held
-
 
 
 @dataclass
