@@ -264,3 +264,24 @@ def test_erasure_deletes_rendered_copies(app, data, make, monkeypatch):
     db.session.commit()
     rows = db.session.scalars(select(CertificateBatchFile).where(CertificateBatchFile.batch_id == batch.id)).all()
     assert len(rows) == 1 and "te-verwijderen" not in rows[0].filename
+
+
+def test_a_failing_issue_after_completion_leaves_the_completion_committed(app, data, monkeypatch, caplog):
+    """The subscriber's issue is a transaction of its own: when it fails half-way (after its flush), its
+    own work is rolled back, the failure is logged, and the completion stays as committed."""
+    from wijkmakers.learning.models import ENROLMENT_COMPLETED, Enrolment
+
+    enrolment = data.enrolment()
+    enrolment_id = enrolment.id
+
+    def broken_mail(*args, **kwargs):
+        raise RuntimeError("mail template missing")
+
+    monkeypatch.setattr(issuing, "_announce", broken_mail)
+    enrolment_completed.send(None, enrolment_id=enrolment_id)
+    assert "issuing the certificate of enrolment" in caplog.text
+    db.session.expire_all()
+    assert db.session.get(Enrolment, enrolment_id).status == ENROLMENT_COMPLETED
+    assert _count() == 0
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "certificate_issued")) == 0

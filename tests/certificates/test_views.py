@@ -1,5 +1,6 @@
 """Certificate pages through the test client: participants, organisers, the public verification page."""
 import io
+import re
 import zipfile
 
 import pytest
@@ -267,3 +268,17 @@ def test_large_cohort_zip_goes_through_a_batch_with_progress(client, data, make,
     download = client.get(f"{progress_url}/zip")
     assert download.status_code == 200 and download.mimetype == "application/zip"
     assert len(zipfile.ZipFile(io.BytesIO(download.data)).namelist()) == 3
+
+
+def test_a_rule_of_the_service_lands_under_its_field_with_422(client, data, make):
+    """The service (not the form) refuses a reason of a few letters: the message is shown under the
+    reason field and the page answers 422; nothing is revoked."""
+    certificate = _issue(data)
+    switch_to(client, make.user(roles=("organisator",)))
+    response = client.post(f"/certificaten/beheer/{certificate.id}/intrekken", data={"reason": "a    b"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r'id="reason-fout">.*minstens vijf tekens', html, re.S)
+    db.session.expire_all()
+    assert db.session.get(Certificate, certificate.id).is_valid
+

@@ -259,3 +259,25 @@ def test_invitation_link_from_the_import_works_once(client, world):
     password = {"password": "een-goed-wachtwoord", "confirm": "een-goed-wachtwoord"}
     assert other.post(link, data=password).status_code == 302
     assert other.get(link).status_code == 410
+
+
+def test_an_enrolment_joins_and_rolls_back_with_its_callers_transaction(app, world):
+    """targets.enrol is @transactional: inside a caller's transaction it commits nothing itself, and when
+    the caller fails afterwards the enrolment (and its seat) is rolled back with it."""
+    from wijkmakers.core.transaction import transactional
+
+    target = targets.TargetIndex(targets.open_targets()).find(world.cohort_code)
+    person = db.session.get(User, world.contact_a.id)
+
+    @transactional
+    def enrol_then_fail():
+        targets.enrol(target, person, by=person, organisation_id=world.org_a.id)
+        assert count(Enrolment) == 1
+        raise DomainError("Toch niet.")
+
+    with pytest.raises(DomainError):
+        enrol_then_fail()
+    assert count(Enrolment) == 0 and count(OutboxMessage) == 0
+    enrolment = targets.enrol(target, person, by=person, organisation_id=world.org_a.id)
+    db.session.rollback()  # the outermost call committed already: nothing left to undo
+    assert count(Enrolment) == 1 and enrolment.organisation_id == world.org_a.id

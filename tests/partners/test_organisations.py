@@ -1,4 +1,5 @@
 """Coordinators manage organisations, partnership periods and partner contacts."""
+import re
 from datetime import date
 
 import pytest
@@ -188,3 +189,23 @@ def test_anonymous_is_sent_to_login(client, world):
     for path in ("/partners", "/mijn-organisatie", "/mijn-organisatie/export.csv", "/mijn-organisatie/import"):
         response = client.get(path)
         assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
+
+
+def test_a_service_rule_lands_under_its_own_field_with_422(client, make, coordinator):
+    """save_organisation raises DomainError(field="partner_until"): the message is shown under that date
+    field (not under the name), the page answers 422 and nothing is saved."""
+    response = client.post("/partners/nieuw", data={"name": "Data Verkeerd", "type": "welzijn",
+                                                    "partner_since": "2024-05-01", "partner_until": "2023-01-01"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r'id="partner_until-fout">.*ligt vóór', html, re.S)
+    assert 'id="name-fout"' not in html
+    assert db.session.scalar(select(func.count()).select_from(Organisation)) == 0
+
+
+def test_contact_form_puts_a_missing_name_under_the_name_field(client, make, coordinator):
+    org = make.organisation(name="Zonder Naam")
+    response = client.post(f"/partners/{org.id}/contactpersonen", data={"contact-email": "nieuw@zondernaam.nl"})
+    assert response.status_code == 422
+    assert re.search(r'id="contact-name-fout">.*Vul ook de naam in', response.get_data(as_text=True), re.S)
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.email == "nieuw@zondernaam.nl")) == 0
