@@ -28,7 +28,7 @@ BATCH_LIMIT_S = 10.0
 
 def build(count: int) -> int:
     from wijkmakers.auth.models import User
-    from wijkmakers.certificates import services
+    from wijkmakers.certificates import issuing
     from wijkmakers.extensions import db
     from wijkmakers.learning.models import (ENROLMENT_COMPLETED, Cohort, Enrolment, Module, Programme,
                                             ProgrammeModule)
@@ -49,7 +49,7 @@ def build(count: int) -> int:
     db.session.add(cohort)
     db.session.commit()
     for enrolment_id in db.session.scalars(db.select(Enrolment.id)).all():
-        services.issue_programme_certificate(enrolment_id)
+        issuing.issue_programme_certificate(enrolment_id)
     return cohort.id
 
 
@@ -64,7 +64,7 @@ def main() -> int:
     workdir = tempfile.mkdtemp(prefix="certificates-bench-")
     os.environ["WIJKMAKERS_INSTANCE"] = workdir
     from wijkmakers import create_app
-    from wijkmakers.certificates import pdf, services
+    from wijkmakers.certificates import documents, pdf
     from wijkmakers.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir}/bench.sqlite", "SECRET_KEY": "bench",
@@ -72,10 +72,10 @@ def main() -> int:
     with app.app_context():
         db.create_all()
         cohort_id = build(args.batch)
-        certificates = services.cohort_certificates(cohort_id)
+        certificates = documents.cohort_certificates(cohort_id)
 
         started = time.perf_counter()
-        services.render_certificate(certificates[0])
+        documents.render_certificate(certificates[0])
         cold_ms = (time.perf_counter() - started) * 1000
 
         warm = []
@@ -83,18 +83,18 @@ def main() -> int:
             certificate = certificates[i % len(certificates)]
             db.session.expire_all()  # each render loads its data again, as a download request does
             started = time.perf_counter()
-            content = services.render_certificate(certificate)
+            content = documents.render_certificate(certificate)
             warm.append((time.perf_counter() - started) * 1000)
 
         db.session.expire_all()
         started = time.perf_counter()
-        files = services.render_many(certificates)
+        files = documents.render_many(certificates)
         archive = pdf.write_zip(files)
         batch_s = time.perf_counter() - started
 
         db.session.expire_all()
         started = time.perf_counter()
-        parallel_files = services.render_many(certificates, workers=args.workers)
+        parallel_files = documents.render_many(certificates, workers=args.workers)
         pdf.write_zip(parallel_files)
         parallel_s = time.perf_counter() - started
 

@@ -4,14 +4,14 @@ import zipfile
 
 from pypdf import PdfReader
 
-from wijkmakers.certificates import pdf, services
+from wijkmakers.certificates import documents, issuing, pdf, revocation
 from wijkmakers.learning.models import ENROLMENT_ACTIVE
 
 
 def test_zip_command_writes_every_valid_certificate(app, data, make, tmp_path):
     cohort = data.cohort()
-    certificates = [services.issue_programme_certificate(data.enrolment(cohort).id)[0] for _ in range(3)]
-    services.revoke(certificates[0].id, "Ten onrechte", make.user(roles=("organisator",)))
+    certificates = [issuing.issue_programme_certificate(data.enrolment(cohort).id)[0] for _ in range(3)]
+    revocation.revoke(certificates[0].id, "Ten onrechte", make.user(roles=("organisator",)))
     out = tmp_path / "groep.zip"
     result = app.test_cli_runner().invoke(args=["certificates", "zip", "--cohort", str(cohort.id), "--out", str(out),
                                                 "--workers", "1"])
@@ -42,8 +42,8 @@ def test_issue_missing_command(app, data):
 
 def test_worker_processes_write_the_same_pdfs(app, data):
     cohort = data.cohort()
-    certificates = [services.issue_programme_certificate(data.enrolment(cohort).id)[0] for _ in range(4)]
-    contexts = services.document_contexts(certificates)
+    certificates = [issuing.issue_programme_certificate(data.enrolment(cohort).id)[0] for _ in range(4)]
+    contexts = documents.document_contexts(certificates)
     contents = pdf.render_pdfs(contexts, workers=2)
     assert len(contents) == 4 and all(content.startswith(b"%PDF-") for content in contents)
     for certificate, content in zip(certificates, contents, strict=True):

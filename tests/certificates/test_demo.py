@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from wijkmakers.activities.models import ONE_DAY_KINDS, Activity, Attendance
-from wijkmakers.certificates import services
+from wijkmakers.certificates import verification
 from wijkmakers.certificates.models import CERT_PARTICIPATION, CERT_PROGRAMME, Certificate
 from wijkmakers.demo.data import load_demo
 from wijkmakers.extensions import db
@@ -29,7 +29,7 @@ def test_demo_certificates(app, client):
         select(Attendance.user_id, Attendance.activity_id).join(Activity)
         .where(Attendance.present.is_(True), Activity.kind.in_(ONE_DAY_KINDS))).all())
     assert all((p.user_id, p.activity_id) in present for p in proofs)
-    assert all(services.normalise_code(c) == c for c in db.session.scalars(select(Certificate.code)))
+    assert all(verification.normalise_code(c) == c for c in db.session.scalars(select(Certificate.code)))
     revoked = db.session.scalar(select(Certificate).where(Certificate.revoked_at.is_not(None)))
     replacement = db.session.scalar(select(Certificate).where(Certificate.enrolment_id == revoked.enrolment_id,
                                                               Certificate.active.is_(True)))

@@ -5,7 +5,7 @@ from datetime import datetime
 from pypdf import PdfReader
 
 from wijkmakers.activities.models import KIND_LECTURE
-from wijkmakers.certificates import pdf, services
+from wijkmakers.certificates import documents, issuing, pdf, revocation, verification
 from wijkmakers.core.timeutil import local_to_utc
 
 
@@ -31,8 +31,8 @@ def test_programme_certificate_pdf_reads_back(app, data, make):
     user = make.user(name="Zoë Yılmaz-de Boer")
     organiser = make.user(name="Fatima El Amrani", roles=("organisator",))
     enrolment = data.enrolment(user=user)
-    certificate, _ = services.issue_programme_certificate(enrolment.id, issued_by=organiser)
-    reader = _read(services.render_certificate(certificate))
+    certificate, _ = issuing.issue_programme_certificate(enrolment.id, issued_by=organiser)
+    reader = _read(documents.render_certificate(certificate))
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
@@ -48,10 +48,10 @@ def test_programme_certificate_pdf_reads_back(app, data, make):
 
 
 def test_qr_code_encodes_the_verification_url(app, data):
-    certificate, _ = services.issue_programme_certificate(data.enrolment().id)
-    context = services.document_contexts([certificate])[0]
+    certificate, _ = issuing.issue_programme_certificate(data.enrolment().id)
+    context = documents.document_contexts([certificate])[0]
     url = f"{app.config['BASE_URL']}/certificaat/{certificate.code}"
-    assert context["verify_url"] == url == services.verification_url(certificate)
+    assert context["verify_url"] == url == verification.verification_url(certificate)
     assert context["qr"] == pdf.qr_data_uri(url)
     assert context["qr"].startswith("data:image/png;base64,")
     html = pdf.render_html(context)
@@ -59,19 +59,19 @@ def test_qr_code_encodes_the_verification_url(app, data):
 
 
 def test_auto_issued_certificate_names_the_academy_as_signatory(app, data):
-    certificate, _ = services.issue_programme_certificate(data.enrolment().id)
-    context = services.document_contexts([certificate])[0]
-    assert context["organiser"] == services.DEFAULT_SIGNATORY
+    certificate, _ = issuing.issue_programme_certificate(data.enrolment().id)
+    context = documents.document_contexts([certificate])[0]
+    assert context["organiser"] == documents.DEFAULT_SIGNATORY
     app.config["CERTIFICATE_SIGNATORY"] = "Marleen Kuiper, coördinator"
-    assert services.document_contexts([certificate])[0]["organiser"] == "Marleen Kuiper, coördinator"
+    assert documents.document_contexts([certificate])[0]["organiser"] == "Marleen Kuiper, coördinator"
 
 
 def test_proof_of_participation_pdf_shows_the_activity(app, data, make):
     user = make.user(name="Henk Bos")
     lecture = data.attended(user, kind=KIND_LECTURE, title="Lezing: Bewonersbetrokkenheid en zelfregie",
                             starts_at=local_to_utc(datetime(2024, 3, 12, 19, 30)), location="Forum Groningen")
-    certificate, _ = services.issue_participation_proof(user.id, lecture.id)
-    text = _text(_read(services.render_certificate(certificate)))
+    certificate, _ = issuing.issue_participation_proof(user.id, lecture.id)
+    text = _text(_read(documents.render_certificate(certificate)))
     for expected in ("Bewijs van deelname", "Henk Bos", "Lezing: Bewonersbetrokkenheid en zelfregie",
                      "dinsdag 12 maart 2024", "19:30", "Forum Groningen", certificate.code):
         assert expected in text, expected
@@ -79,8 +79,8 @@ def test_proof_of_participation_pdf_shows_the_activity(app, data, make):
 
 
 def test_metadata_language_and_pdfa(app, data):
-    certificate, _ = services.issue_programme_certificate(data.enrolment().id)
-    content = services.render_certificate(certificate)
+    certificate, _ = issuing.issue_programme_certificate(data.enrolment().id)
+    content = documents.render_certificate(certificate)
     reader = _read(content)
     info = reader.metadata
     assert info.title.startswith("Certificaat Leergang Wijkontwikkeling")
@@ -98,9 +98,9 @@ def test_metadata_language_and_pdfa(app, data):
 
 
 def test_revoked_certificate_pdf_says_so(app, data, make):
-    certificate, _ = services.issue_programme_certificate(data.enrolment().id)
-    services.revoke(certificate.id, "Ten onrechte uitgereikt", make.user(roles=("organisator",)))
-    text = _text(_read(services.render_certificate(certificate)))
+    certificate, _ = issuing.issue_programme_certificate(data.enrolment().id)
+    revocation.revoke(certificate.id, "Ten onrechte uitgereikt", make.user(roles=("organisator",)))
+    text = _text(_read(documents.render_certificate(certificate)))
     assert "ingetrokken" in text and "niet meer geldig" in text
 
 
@@ -113,8 +113,8 @@ def test_rendering_never_opens_a_network_connection(app, data, monkeypatch):
 
     monkeypatch.setattr(socket, "create_connection", no_network)
     monkeypatch.setattr(socket.socket, "connect", no_network)
-    certificate, _ = services.issue_programme_certificate(data.enrolment().id)
-    context = services.document_contexts([certificate])[0]
+    certificate, _ = issuing.issue_programme_certificate(data.enrolment().id)
+    context = documents.document_contexts([certificate])[0]
     context["holder_name"] = 'Mallory <img src="http://example.org/track.png">'
     html = pdf.render_html(context)
     assert "&lt;img" in html  # escaped by the template

@@ -1,11 +1,12 @@
 """Certificate pages through the test client: participants, organisers, the public verification page."""
 import io
+import re
 import zipfile
 
 import pytest
 from sqlalchemy import func, select
 
-from wijkmakers.certificates import services
+from wijkmakers.certificates import documents, issuing, revocation
 from wijkmakers.certificates.models import BATCH_DONE, Certificate, CertificateBatch
 from wijkmakers.extensions import db
 from wijkmakers.learning.models import ENROLMENT_ACTIVE
@@ -14,7 +15,7 @@ from .conftest import switch_to
 
 
 def _issue(data, **kwargs):
-    certificate, _ = services.issue_programme_certificate(data.enrolment(**kwargs).id)
+    certificate, _ = issuing.issue_programme_certificate(data.enrolment(**kwargs).id)
     return certificate
 
 
@@ -22,7 +23,7 @@ def _issue(data, **kwargs):
 def test_verify_valid_shows_only_name_what_and_date(client, data, make):
     user = make.user(name="Anouk Hoekstra", email="anouk@example.org", phone="0612345678")
     enrolment = data.enrolment(user=user)
-    certificate, _ = services.issue_programme_certificate(enrolment.id)
+    certificate, _ = issuing.issue_programme_certificate(enrolment.id)
     response = client.get(f"/certificaat/{certificate.code.lower()}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -37,7 +38,7 @@ def test_verify_valid_shows_only_name_what_and_date(client, data, make):
 
 def test_verify_revoked_says_so_without_the_reason(client, data, make):
     certificate = _issue(data)
-    services.revoke(certificate.id, "Geheime interne reden", make.user(roles=("organisator",)))
+    revocation.revoke(certificate.id, "Geheime interne reden", make.user(roles=("organisator",)))
     response = client.get(f"/certificaat/{certificate.code}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -76,7 +77,7 @@ def test_verify_is_rate_limited_with_dutch_429(client, app):
 # -- participants ----------------------------------------------------------------------------------
 def test_participant_sees_and_downloads_own_certificates(client, data, make):
     user = make.user(name="Bram Visser")
-    certificate, _ = services.issue_programme_certificate(data.enrolment(user=user).id)
+    certificate, _ = issuing.issue_programme_certificate(data.enrolment(user=user).id)
     switch_to(client, user)
     html = client.get("/certificaten").get_data(as_text=True)
     assert certificate.code in html and "Mijn certificaten" in html
@@ -89,11 +90,11 @@ def test_participant_sees_and_downloads_own_certificates(client, data, make):
 
 def test_someone_elses_or_revoked_or_missing_certificate_gives_404(client, data, make):
     owner, other = make.user(), make.user()
-    certificate, _ = services.issue_programme_certificate(data.enrolment(user=owner).id)
+    certificate, _ = issuing.issue_programme_certificate(data.enrolment(user=owner).id)
     switch_to(client, other)
     assert client.get(f"/certificaten/{certificate.id}/pdf").status_code == 404
     assert client.get("/certificaten/999999/pdf").status_code == 404
-    services.revoke(certificate.id, "Ten onrechte uitgereikt", make.user(roles=("organisator",)))
+    revocation.revoke(certificate.id, "Ten onrechte uitgereikt", make.user(roles=("organisator",)))
     switch_to(client, owner)
     assert client.get(f"/certificaten/{certificate.id}/pdf").status_code == 404
     html = client.get("/certificaten").get_data(as_text=True)
@@ -184,7 +185,7 @@ def test_organiser_pages_render(client, data, make):
 
 def test_manage_page_uses_a_fixed_number_of_queries(client, data, make, count_queries):
     switch_to(client, make.user(roles=("organisator",)))
-    services.issue_programme_certificate(data.enrolment().id)
+    issuing.issue_programme_certificate(data.enrolment().id)
     data.attended(make.user())
     client.get("/certificaten/beheer")
 
@@ -197,7 +198,7 @@ def test_manage_page_uses_a_fixed_number_of_queries(client, data, make, count_qu
     for _ in range(6):
         cohort = data.cohort(name="2024-2025")
         for _ in range(3):
-            services.issue_programme_certificate(data.enrolment(cohort).id)
+            issuing.issue_programme_certificate(data.enrolment(cohort).id)
         data.attended(make.user())
     assert measure() == small
 
@@ -222,7 +223,7 @@ def test_non_organisers_cannot_issue_or_revoke(client, data, make):
 
 def test_cohort_zip_small_cohort_in_one_response(client, data, make):
     cohort = data.cohort()
-    certificates = [services.issue_programme_certificate(data.enrolment(cohort).id)[0] for _ in range(3)]
+    certificates = [issuing.issue_programme_certificate(data.enrolment(cohort).id)[0] for _ in range(3)]
     data.enrolment(cohort, status=ENROLMENT_ACTIVE)
     switch_to(client, make.user(roles=("organisator",)))
     response = client.post(f"/certificaten/beheer/groep/{cohort.id}/zip")
@@ -243,11 +244,11 @@ def test_cohort_zip_without_certificates_explains(client, data, make):
 
 
 def test_large_cohort_zip_goes_through_a_batch_with_progress(client, data, make, monkeypatch):
-    monkeypatch.setattr(services, "ZIP_DIRECT_LIMIT", 2)
-    monkeypatch.setattr(services, "BATCH_SECONDS_PER_STEP", 0.0)  # one PDF per visit
+    monkeypatch.setattr(documents, "ZIP_DIRECT_LIMIT", 2)
+    monkeypatch.setattr(documents, "BATCH_SECONDS_PER_STEP", 0.0)  # one PDF per visit
     cohort = data.cohort()
     for _ in range(3):
-        services.issue_programme_certificate(data.enrolment(cohort).id)
+        issuing.issue_programme_certificate(data.enrolment(cohort).id)
     switch_to(client, make.user(roles=("organisator",)))
     response = client.post(f"/certificaten/beheer/groep/{cohort.id}/zip")
     assert response.status_code == 302 and "/bundel/" in response.headers["Location"]
@@ -267,3 +268,17 @@ def test_large_cohort_zip_goes_through_a_batch_with_progress(client, data, make,
     download = client.get(f"{progress_url}/zip")
     assert download.status_code == 200 and download.mimetype == "application/zip"
     assert len(zipfile.ZipFile(io.BytesIO(download.data)).namelist()) == 3
+
+
+def test_a_rule_of_the_service_lands_under_its_field_with_422(client, data, make):
+    """The service (not the form) refuses a reason of a few letters: the message is shown under the
+    reason field and the page answers 422; nothing is revoked."""
+    certificate = _issue(data)
+    switch_to(client, make.user(roles=("organisator",)))
+    response = client.post(f"/certificaten/beheer/{certificate.id}/intrekken", data={"reason": "a    b"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r'id="reason-fout">.*minstens vijf tekens', html, re.S)
+    db.session.expire_all()
+    assert db.session.get(Certificate, certificate.id).is_valid
+

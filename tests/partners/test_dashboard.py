@@ -10,7 +10,7 @@ from wijkmakers.certificates.models import Certificate
 from wijkmakers.core.timeutil import utcnow
 from wijkmakers.extensions import db
 from wijkmakers.learning.models import Enrolment
-from wijkmakers.partners import services
+from wijkmakers.partners.overview import organisation_overview
 
 from ..conftest import login
 from .conftest import make_cohort
@@ -45,7 +45,7 @@ def grow(make, world, n, tag=""):
 def test_overview_figures(client, world, make):
     cohort = grow(make, world, 4)
     login(client, world.contact_a)
-    overview = services.organisation_overview(world.org_a)
+    overview = organisation_overview(world.org_a)
     rows = {p.user.name: p for p in overview.people if p.user.name.startswith("Medewerker")}
     assert len(rows) == 4
     active, done = rows["Medewerker 0"], rows["Medewerker 1"]

@@ -88,7 +88,7 @@ def test_existing_colleague_is_found_by_email_and_registered(client, world, make
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)
                              .where(OutboxMessage.subject == "Je bent uitgenodigd voor Wijkmakers")) == 0
     again = enrol(client, world.activity_code, "bekend@noorderhuis.nl")
-    assert again.status_code == 200 and "al aangemeld" in again.get_data(as_text=True)
+    assert again.status_code == 422 and "al aangemeld" in again.get_data(as_text=True)
 
 
 def test_account_of_another_organisation_is_refused_without_details(client, world, make):
@@ -96,7 +96,7 @@ def test_account_of_another_organisation_is_refused_without_details(client, worl
     login(client, world.contact_a)
     response = enrol(client, world.cohort_code, "geheim@welzijn.nl", "Wat Dan Ook")
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "niet onder jouw organisatie" in html
+    assert response.status_code == 422 and "niet onder jouw organisatie" in html
     assert "Geheime Naam" not in html and world.org_b.name not in html
     assert db.session.scalar(select(func.count()).select_from(Enrolment)) == 0
     db.session.expire_all()
@@ -140,7 +140,7 @@ def test_form_errors_are_dutch(client, world):
     ):
         response = client.post("/mijn-organisatie/aanmelden", data=data)
         html = response.get_data(as_text=True)
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert message in html and "Not a valid" not in html
     assert db.session.scalar(select(func.count()).select_from(User)) == 2
 
@@ -149,7 +149,7 @@ def test_full_activity_is_refused(client, world, make):
     full = make.activity(capacity=1, seats_taken=1)
     login(client, world.contact_a)
     response = enrol(client, f"A{full.id}", "vol@noorderhuis.nl", "Vol")
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert db.session.scalar(select(func.count()).select_from(User).where(User.email == "vol@noorderhuis.nl")) == 0
 
 

@@ -10,7 +10,9 @@ from wijkmakers.auth.models import AuthToken, User
 from wijkmakers.extensions import db
 from wijkmakers.learning.models import Enrolment
 from wijkmakers.notifications.models import OutboxMessage
-from wijkmakers.partners import services, targets
+from wijkmakers.core.errors import DomainError
+from wijkmakers.partners import staff_import, targets
+from wijkmakers.partners.colleagues import NOT_YOURS
 from wijkmakers.partners.models import StaffImport
 
 from ..conftest import login
@@ -67,7 +69,7 @@ def test_ten_colleagues_two_bad_rows_then_fixed(client, world):
     assert "Alle 10 aanmelden" not in html
     # Posting anyway saves nothing.
     refused = client.post(location)
-    assert refused.status_code == 409 and "Er is niets opgeslagen" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Er is niets opgeslagen" in refused.get_data(as_text=True)
     assert count(Enrolment) == 0 and count(User) == 2
 
     location, page = preview_of(client, upload(client, xlsx_bytes(rows), "collegas.xlsx"))
@@ -91,7 +93,7 @@ def problems_for(world, rows, default_target=None):
                               for i, (e, n, f, t) in enumerate(rows)])
     db.session.add(batch)
     db.session.commit()
-    check = services.check_import(batch)
+    check = staff_import.check_import(batch)
     return batch, {r.line: r.problems for r in check.rows}
 
 
@@ -121,12 +123,12 @@ def test_every_kind_of_row_problem(world, make):
     assert problems[4] == ["E-mailadres ontbreekt."]
     assert "Dubbel in het bestand" in problems[5][0] and "rij 2" in problems[5][0]
     assert "Al aangemeld" in problems[6][0]
-    assert problems[7] == [services.NOT_YOURS]
+    assert problems[7] == [NOT_YOURS]
     assert "Welzijn" not in problems[7][0] and outsider.name not in problems[7][0]
     assert "Naam ontbreekt" in problems[8][0]
     assert "Onbekende leergang of activiteit" in problems[9][0]
     assert "Geen leergang of activiteit" in problems[10][0]
-    assert problems[11] == [services.NOT_YOURS] and gone.name not in problems[11][0]
+    assert problems[11] == [NOT_YOURS] and gone.name not in problems[11][0]
     assert "Naam is te lang" in problems[12][0]
 
 
@@ -167,13 +169,13 @@ def test_all_or_nothing_when_commit_fails_halfway(client, world, monkeypatch):
     def flaky(target, user, by, organisation_id, notify=True):
         calls.append(user.email)
         if len(calls) == 4:
-            raise targets.TargetError("De leergang is intussen gesloten.")
+            raise DomainError("De leergang is intussen gesloten.")
         return real_enrol(target, user, by=by, organisation_id=organisation_id, notify=notify)
 
     monkeypatch.setattr(targets, "enrol", flaky)
     response = client.post(location)
     html = response.get_data(as_text=True)
-    assert response.status_code == 409
+    assert response.status_code == 422
     assert "Er is niets opgeslagen" in html and "Rij 5" in html and "intussen gesloten" in html
     assert count(Enrolment) == 0 and count(User) == 2 and count(OutboxMessage) == 0 and count(AuthToken) == 0
     # After the problem is gone the same preview can still be committed.
@@ -190,7 +192,7 @@ def test_seats_taken_between_preview_and_commit(client, world, make):
     db.session.add(Enrolment(user=late, cohort=small, organisation_id=world.org_b.id))
     db.session.commit()
     response = client.post(location)
-    assert response.status_code == 409 and "Geen plaats meer" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Geen plaats meer" in response.get_data(as_text=True)
     assert count(Enrolment, Enrolment.cohort_id == small.id) == 1
 
 
@@ -213,16 +215,16 @@ def test_existing_colleague_is_enrolled_without_invitation(client, world, make):
 def test_malicious_uploads_give_a_clear_message(client, world, data, filename, message):
     login(client, world.contact_a)
     response = upload(client, data, filename, world.cohort_code)
-    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert count(StaffImport) == 0
 
 
 def test_upload_without_file_or_with_bad_target(client, world):
     login(client, world.contact_a)
     response = client.post("/mijn-organisatie/import", data={"target": ""}, content_type="multipart/form-data")
-    assert response.status_code == 400 and "Kies een bestand" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Kies een bestand" in response.get_data(as_text=True)
     response = upload(client, csv_bytes(colleagues(1)), target="L999999")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Kies een leergang of activiteit uit de lijst" in response.get_data(as_text=True)
 
 
@@ -241,7 +243,7 @@ def test_preview_of_old_upload_expires(client, world):
     login(client, world.contact_a)
     location, _ = preview_of(client, upload(client, csv_bytes(colleagues(1, target=world.cohort_code))))
     batch = db.session.scalar(select(StaffImport))
-    batch.created_at = batch.created_at - services.IMPORT_KEEP
+    batch.created_at = batch.created_at - staff_import.IMPORT_KEEP
     db.session.commit()
     assert client.get(location).status_code == 404
     assert client.post(location).status_code == 404
@@ -257,3 +259,25 @@ def test_invitation_link_from_the_import_works_once(client, world):
     password = {"password": "een-goed-wachtwoord", "confirm": "een-goed-wachtwoord"}
     assert other.post(link, data=password).status_code == 302
     assert other.get(link).status_code == 410
+
+
+def test_an_enrolment_joins_and_rolls_back_with_its_callers_transaction(app, world):
+    """targets.enrol is @transactional: inside a caller's transaction it commits nothing itself, and when
+    the caller fails afterwards the enrolment (and its seat) is rolled back with it."""
+    from wijkmakers.core.transaction import transactional
+
+    target = targets.TargetIndex(targets.open_targets()).find(world.cohort_code)
+    person = db.session.get(User, world.contact_a.id)
+
+    @transactional
+    def enrol_then_fail():
+        targets.enrol(target, person, by=person, organisation_id=world.org_a.id)
+        assert count(Enrolment) == 1
+        raise DomainError("Toch niet.")
+
+    with pytest.raises(DomainError):
+        enrol_then_fail()
+    assert count(Enrolment) == 0 and count(OutboxMessage) == 0
+    enrolment = targets.enrol(target, person, by=person, organisation_id=world.org_a.id)
+    db.session.rollback()  # the outermost call committed already: nothing left to undo
+    assert count(Enrolment) == 1 and enrolment.organisation_id == world.org_a.id

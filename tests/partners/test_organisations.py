@@ -1,4 +1,5 @@
 """Coordinators manage organisations, partnership periods and partner contacts."""
+import re
 from datetime import date
 
 import pytest
@@ -8,7 +9,7 @@ from wijkmakers.auth.models import AuthToken, User
 from wijkmakers.core.audit import AuditEvent
 from wijkmakers.extensions import db
 from wijkmakers.notifications.models import OutboxMessage
-from wijkmakers.partners import services
+from wijkmakers.partners import partnerships
 from wijkmakers.organisations.models import Organisation
 
 from ..conftest import login
@@ -27,10 +28,11 @@ def test_partners_in_a_year_follow_from_the_dates(client, make, coordinator):
                       partner_until=date(2022, 6, 30))
     make.organisation(name="Nieuw In 2024", type="ggz", partner_since=date(2024, 9, 1))
     make.organisation(name="Nooit Partner", partner_since=None)
-    assert [r.organisation.name for r in services.list_organisations(year=2023).items] == ["Al Lang Partner"]
-    names_2022 = [r.organisation.name for r in services.list_organisations(year=2022).items]
+    assert [r.organisation.name for r in partnerships.list_organisations(year=2023).items] == ["Al Lang Partner"]
+    names_2022 = [r.organisation.name for r in partnerships.list_organisations(year=2022).items]
     assert names_2022 == ["Al Lang Partner", "Gestopt In 2022"]
-    assert [r.organisation.name for r in services.list_organisations(year=2024, type_="ggz").items] == ["Nieuw In 2024"]
+    in_2024 = partnerships.list_organisations(year=2024, type_="ggz").items
+    assert [r.organisation.name for r in in_2024] == ["Nieuw In 2024"]
     html = client.get("/partners?jaar=2022").get_data(as_text=True)
     assert "2 partners in 2022" in html and "Gestopt In 2022" in html and "Nooit Partner" not in html
     html = client.get("/partners?jaar=2024&soort=ggz").get_data(as_text=True)
@@ -63,7 +65,7 @@ def test_list_counts_contacts_and_staff_in_constant_queries(client, make, coordi
     org = make.organisation(name="Teller")
     make.user(roles=("partnercontact",), organisation_id=org.id)
     make.user(organisation_id=org.id)
-    row = next(r for r in services.list_organisations().items if r.organisation.name == "Teller")
+    row = next(r for r in partnerships.list_organisations().items if r.organisation.name == "Teller")
     assert (row.contacts, row.staff) == (1, 2)
     with count_queries() as few:
         client.get("/partners")
@@ -105,7 +107,7 @@ def test_organisation_form_errors(client, make, coordinator, data, message):
     make.organisation(name="Bestaande Organisatie")
     response = client.post("/partners/nieuw", data=data)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in html and "Not a valid" not in html
     assert db.session.scalar(select(func.count()).select_from(Organisation)) == 1
 
@@ -140,7 +142,7 @@ def test_link_existing_people(client, make, coordinator):
     db.session.expire_all()
     assert db.session.get(User, loose.id).role_keys == {"deelnemer", "partnercontact"}
     response = client.post(f"/partners/{org.id}/contactpersonen", data={"contact-email": "bezet@example.org"})
-    assert response.status_code == 400 and "hoort bij Elders" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "hoort bij Elders" in response.get_data(as_text=True)
     response = client.post(f"/partners/{org.id}/contactpersonen", data={"contact-email": "los@example.org"})
     assert "al contactpersoon" in response.get_data(as_text=True)
     response = client.post(f"/partners/{org.id}/contactpersonen", data={"contact-email": "onbekend@example.org"})
@@ -187,3 +189,23 @@ def test_anonymous_is_sent_to_login(client, world):
     for path in ("/partners", "/mijn-organisatie", "/mijn-organisatie/export.csv", "/mijn-organisatie/import"):
         response = client.get(path)
         assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
+
+
+def test_a_service_rule_lands_under_its_own_field_with_422(client, make, coordinator):
+    """save_organisation raises DomainError(field="partner_until"): the message is shown under that date
+    field (not under the name), the page answers 422 and nothing is saved."""
+    response = client.post("/partners/nieuw", data={"name": "Data Verkeerd", "type": "welzijn",
+                                                    "partner_since": "2024-05-01", "partner_until": "2023-01-01"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r'id="partner_until-fout">.*ligt vóór', html, re.S)
+    assert 'id="name-fout"' not in html
+    assert db.session.scalar(select(func.count()).select_from(Organisation)) == 0
+
+
+def test_contact_form_puts_a_missing_name_under_the_name_field(client, make, coordinator):
+    org = make.organisation(name="Zonder Naam")
+    response = client.post(f"/partners/{org.id}/contactpersonen", data={"contact-email": "nieuw@zondernaam.nl"})
+    assert response.status_code == 422
+    assert re.search(r'id="contact-name-fout">.*Vul ook de naam in', response.get_data(as_text=True), re.S)
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.email == "nieuw@zondernaam.nl")) == 0

@@ -98,7 +98,7 @@ def test_exports_contain_only_own_organisation(client, world, two_orgs, fmt, q):
 def test_enrolling_someone_of_b_reveals_nothing_and_changes_nothing(client, world, two_orgs):
     response = client.post("/mijn-organisatie/aanmelden",
                            data={"email": SECRET_EMAIL, "name": "x", "target": world.activity_code})
-    assert response.status_code == 200 and "niet onder jouw organisatie" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "niet onder jouw organisatie" in response.get_data(as_text=True)
     assert_no_secret(response, typed=(SECRET_EMAIL,))
     location, page = preview_of(client, upload(client, csv_bytes([(SECRET_EMAIL, "Iemand", "", "")]),
                                                target=world.activity_code))

@@ -5,9 +5,10 @@ import time
 import click
 from flask.cli import AppGroup
 
+from ..core.errors import DomainError
 from ..extensions import db
 from ..learning.models import Cohort
-from . import pdf, services
+from . import documents, issuing, pdf
 
 certificates_cli = AppGroup("certificates", help="Certificaten maken en uitreiken.")
 
@@ -23,11 +24,11 @@ def zip_command(cohort_id, out, workers):
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None:
         raise click.ClickException(f"Er is geen groep met id {cohort_id}.")
-    certificates = services.cohort_certificates(cohort_id)
+    certificates = documents.cohort_certificates(cohort_id)
     if not certificates:
         raise click.ClickException(f"{cohort.label} heeft nog geen geldige certificaten.")
     started = time.perf_counter()
-    files = services.render_many(certificates, workers=workers)
+    files = documents.render_many(certificates, workers=workers)
     with open(out, "wb") as handle:
         handle.write(pdf.write_zip(files))
     click.echo(f"{len(files)} certificaten van {cohort.label} geschreven naar {out} "
@@ -39,10 +40,9 @@ def zip_command(cohort_id, out, workers):
 def issue_missing_command(cohort_id):
     """Reik certificaten uit aan iedereen in de groep die afrondde en er nog geen heeft."""
     try:
-        created = services.issue_for_completed(cohort_id, issued_by=None)
-    except services.CertificateError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc)) from exc
+        created = issuing.issue_for_completed(cohort_id, issued_by=None)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
     click.echo(f"{created} certificaten uitgereikt.")
 
 

@@ -1,31 +1,31 @@
 """Reactions to events of lower features (arrows point down): a completed enrolment gets its certificate;
-an erased person's rendered certificates are deleted."""
+an erased person's rendered certificates are deleted. Connected by the app factory on import."""
 import logging
 
 from ..auth.signals import person_erased
-from ..extensions import db
+from ..core.errors import DomainError
 from ..learning.signals import enrolment_completed
-from . import services
+from . import issuing, revocation
 
 log = logging.getLogger("wijkmakers.certificates")
 
 
 @enrolment_completed.connect
 def issue_on_completion(sender, enrolment_id: int | None = None, **extra) -> None:
-    """Sent after the completion is committed; issuing is a transaction of its own and idempotent.
+    """Sent after the completion is committed; issuing is a transaction of its own (@transactional, the
+    outermost call here) and idempotent.
 
-    A failure here must not undo or break the completion the learning feature already committed: it is
-    logged, and an organiser can issue the certificate by hand from the cohort page.
+    A failure here must not undo or break the completion the learning feature already committed: the
+    issue's own transaction is rolled back, the failure is logged, and an organiser can issue the
+    certificate by hand from the cohort page.
     """
     if enrolment_id is None:
         return
     try:
-        certificate, created = services.issue_programme_certificate(int(enrolment_id))
-    except services.CertificateError as exc:
-        db.session.rollback()
-        log.info("no certificate for enrolment %s: %s", enrolment_id, exc)
+        certificate, created = issuing.issue_programme_certificate(int(enrolment_id))
+    except DomainError as exc:
+        log.info("no certificate for enrolment %s: %s", enrolment_id, exc.message)
     except Exception:
-        db.session.rollback()
         log.exception("issuing the certificate of enrolment %s failed", enrolment_id)
     else:
         if created:
@@ -36,4 +36,4 @@ def issue_on_completion(sender, enrolment_id: int | None = None, **extra) -> Non
 def forget_rendered_copies(sender, user_id: int | None = None, **extra) -> None:
     """Erasure (privacy request), inside the caller's transaction: rendered PDFs that carry the name go."""
     if user_id is not None:
-        services.forget_rendered(int(user_id))
+        revocation.forget_rendered(int(user_id))

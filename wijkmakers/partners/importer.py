@@ -14,6 +14,8 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from ..core.errors import DomainError
+
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 DEFAULT_MAX_ROWS = 1000
 MAX_COLUMNS = 50
@@ -37,8 +39,12 @@ COLUMNS = {
 }
 
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read; the message is Dutch and says what to do."""
+class ImportFileError(DomainError):
+    """The file as a whole cannot be read; the message is Dutch, says what to do, and lands under the
+    upload field (``file``) of the form."""
+
+    def __init__(self, message: str, field: str | None = "file"):
+        super().__init__(message, field)
 
 
 @dataclass

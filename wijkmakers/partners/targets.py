@@ -1,18 +1,21 @@
 """What a partner contact can enrol colleagues into: open cohorts (learning) and upcoming activities.
 
-Enrolling goes through the learning and activities services, so their rules (seats, duplicates,
-deadlines, confirmation mails) apply unchanged. A target has a short code that also works in an
-uploaded file: ``L12`` is cohort 12, ``A34`` is activity 34.
+Enrolling goes through the learning and activities services (partners sits above both layers), so their
+rules (seats, duplicates, deadlines, confirmation mails) apply unchanged. A target has a short code that
+also works in an uploaded file: ``L12`` is cohort 12, ``A34`` is activity 34.
 """
-import importlib
 import re
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
+from ..activities import services as activities
 from ..activities.models import REG_CONFIRMED, STATUS_PLANNED, Activity, Registration
+from ..core.errors import DomainError
 from ..core.timeutil import nl_datetime, utcnow
+from ..core.transaction import transactional
 from ..extensions import db
+from ..learning import services as learning
 from ..learning.models import ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_REQUESTED, Cohort, Enrolment
 
 KIND_COHORT = "cohort"
@@ -20,32 +23,6 @@ KIND_ACTIVITY = "activity"
 # A withdrawn or rejected enrolment does not count: the learning service re-activates it.
 ENROLLED_STATUSES = (ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_REQUESTED)
 _CODE = re.compile(r"^\s*([LA])\s*-?\s*(\d{1,9})\s*$", re.IGNORECASE)
-
-
-class TargetError(ValueError):
-    """Enrolling failed; the Dutch message comes from the learning or activities service."""
-
-
-def _service(name: str):
-    try:
-        return importlib.import_module(f"wijkmakers.{name}.services")
-    except ModuleNotFoundError as exc:  # pragma: no cover - only while that service is being written
-        if exc.name != f"wijkmakers.{name}.services":
-            raise
-        from . import interim
-        return interim
-
-
-def _learning():
-    return _service("learning")
-
-
-def _activities():
-    return _service("activities")
-
-
-def _errors() -> tuple[type[Exception], ...]:
-    return (_learning().EnrolmentError, _activities().SignupError)
 
 
 @dataclass(frozen=True)
@@ -69,8 +46,8 @@ class Target:
 
     def seats_left(self) -> int:
         if self.kind == KIND_COHORT:
-            return _learning().seats_left(self.obj)
-        return _activities().seats_left(self.obj)
+            return learning.seats_left(self.obj)  # issue15-merge: learning/activities call
+        return activities.seats_left(self.obj)  # issue15-merge: learning/activities call
 
 
 def parse_code(value: str | None) -> tuple[str, int] | None:
@@ -91,7 +68,7 @@ def open_activities(limit: int = 200) -> list[Activity]:
 
 def open_targets() -> list[Target]:
     """Every cohort and activity a partner contact may enrol staff into, cohorts first."""
-    cohorts = [Target(KIND_COHORT, c) for c in _learning().open_cohorts()]
+    cohorts = [Target(KIND_COHORT, c) for c in learning.open_cohorts()]  # issue15-merge: learning/activities call
     return cohorts + [Target(KIND_ACTIVITY, a) for a in open_activities()]
 
 
@@ -156,21 +133,24 @@ def already_enrolled(pairs: set[tuple[int, str]]) -> set[tuple[int, str]]:
     return found
 
 
+@transactional
 def enrol(target: Target, user, by, organisation_id: int | None, notify: bool = True) -> Enrolment | Registration:
-    """Enrol ``user`` in the current transaction (no commit); raise TargetError with a Dutch reason.
+    """Enrol ``user``, joining the caller's transaction; DomainError with a Dutch reason.
 
     The participation records the organisation the person belongs to now, so a later move does not
     rewrite this history. A registration that would land on a waiting list counts as "no seat".
     """
     try:
         if target.kind == KIND_COHORT:
-            record = _learning().enrol(target.obj, user, by=by, commit=False, notify=notify)
+            # issue15-merge: learning/activities call
+            record = learning.enrol(target.obj, user, by=by, commit=False, notify=notify)
         else:
-            record = _activities().register(target.obj, user, by=by, commit=False, notify=notify)
-    except _errors() as exc:
-        raise TargetError(str(exc)) from exc
+            # issue15-merge: learning/activities call
+            record = activities.register(target.obj, user, by=by, commit=False, notify=notify)
+    except (learning.EnrolmentError, activities.SignupError) as exc:  # issue15-merge: learning/activities call
+        raise DomainError(str(exc)) from exc
     if target.kind == KIND_ACTIVITY and getattr(record, "status", None) != REG_CONFIRMED:
-        raise TargetError(f"Er is geen plaats meer bij {target.label}: {user.name} zou op de wachtlijst komen.")
+        raise DomainError(f"Er is geen plaats meer bij {target.label}: {user.name} zou op de wachtlijst komen.")
     if record.organisation_id is None and organisation_id is not None:
         record.organisation_id = organisation_id
     return record

@@ -9,14 +9,16 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..auth.models import User
 from ..core import spreadsheet
+from ..core.errors import DomainError, render_error, show_on_form
 from ..core.permissions import COORDINATOR, PARTNERCONTACT, roles_required
 from ..core.templating import register_nav
 from ..core.timeutil import local_today
 from ..extensions import db
-from . import exports, importer, services, targets
+from ..organisations.models import ORGANISATION_TYPES, Organisation
+from . import colleagues, exports, importer, overview, partnerships, staff_import, targets
 from .forms import (ContactForm, EnrolForm, ImportForm, MoveForm, OrganisationFilterForm, OrganisationForm,
                     PersonSearchForm, SearchForm)
-from ..organisations.models import ORGANISATION_TYPES, Organisation
+from .models import IMPORT_PREVIEW
 
 bp = Blueprint("partners", __name__)
 
@@ -36,13 +38,6 @@ def _int_arg(name: str, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
-def _organisation_or_404(organisation_id: int) -> Organisation:
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None:
-        abort(404)
-    return organisation
-
-
 # ------------------------------------------------------------------------------------------------
 # Coordinator
 # ------------------------------------------------------------------------------------------------
@@ -50,12 +45,12 @@ def _organisation_or_404(organisation_id: int) -> Organisation:
 @bp.route("/partners")
 @roles_required(COORDINATOR)
 def organisations():
-    years = services.organisation_years()
+    years = partnerships.organisation_years()
     form = OrganisationFilterForm(request.args)
     form.jaar.choices = [("", "Alle organisaties")] + [(str(y), str(y)) for y in years]
     year = _int_arg("jaar", 1990, 2100)
     type_ = request.args.get("soort") if request.args.get("soort") in ORGANISATION_TYPES else None
-    page = services.list_organisations(year=year, type_=type_, name=request.args.get("naam"))
+    page = partnerships.list_organisations(year=year, type_=type_, name=request.args.get("naam"))
     return render_template("partners/organisations.html", page=page, form=form, year=year, type_=type_,
                            today=local_today(), search=PersonSearchForm())
 
@@ -66,72 +61,69 @@ def new_organisation():
     form = OrganisationForm()
     if form.validate_on_submit():
         try:
-            organisation = services.save_organisation(
+            organisation = partnerships.save_organisation(
                 None, name=form.name.data, type_=form.type.data, partner_since=form.partner_since.data,
                 partner_until=form.partner_until.data, website=form.website.data, notes=form.notes.data,
                 by=current_user)
-        except services.PartnerError as exc:
-            form.name.errors.append(str(exc))
+        except DomainError as exc:
+            show_on_form(form, exc)
         else:
             flash(f"{organisation.name} is toegevoegd.", "success")
             return redirect(url_for("partners.organisation", organisation_id=organisation.id))
-    return render_template("partners/organisation_form.html", form=form, organisation=None)
+    status = 422 if request.method == "POST" else 200
+    return render_template("partners/organisation_form.html", form=form, organisation=None), status
 
 
 @bp.route("/partners/<int:organisation_id>", methods=["GET", "POST"])
 @roles_required(COORDINATOR)
 def organisation(organisation_id):
-    organisation = _organisation_or_404(organisation_id)
+    organisation = partnerships.get_organisation(organisation_id)
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
         try:
-            services.save_organisation(
+            partnerships.save_organisation(
                 organisation, name=form.name.data, type_=form.type.data, partner_since=form.partner_since.data,
                 partner_until=form.partner_until.data, website=form.website.data, notes=form.notes.data,
                 by=current_user)
-        except services.PartnerError as exc:
-            db.session.rollback()
-            form.name.errors.append(str(exc))
+        except DomainError as exc:
+            show_on_form(form, exc)
         else:
             flash("De gegevens zijn opgeslagen.", "success")
             return redirect(url_for("partners.organisation", organisation_id=organisation.id))
-    return _organisation_page(organisation, form, ContactForm(prefix="contact"))
+    return _organisation_page(organisation, form, ContactForm(prefix="contact"),
+                              422 if request.method == "POST" else 200)
 
 
 def _organisation_page(organisation, form, contact_form, status=200):
-    members, total = services.organisation_members(organisation.id)
+    members, total = partnerships.organisation_members(organisation.id)
     return render_template("partners/organisation_form.html", form=form, organisation=organisation,
-                           contacts=services.organisation_contacts(organisation.id), contact_form=contact_form,
+                           contacts=partnerships.organisation_contacts(organisation.id), contact_form=contact_form,
                            members=members, members_total=total), status
 
 
 @bp.route("/partners/<int:organisation_id>/contactpersonen", methods=["POST"])
 @roles_required(COORDINATOR)
 def link_contact(organisation_id):
-    organisation = _organisation_or_404(organisation_id)
+    organisation = partnerships.get_organisation(organisation_id)
     contact_form = ContactForm(prefix="contact")
     if contact_form.validate_on_submit():
         try:
-            user, invited = services.link_contact(organisation, email=contact_form.email.data,
-                                                  name=contact_form.name.data, by=current_user)
-        except (services.PartnerError, services.AccountError) as exc:
-            db.session.rollback()
-            contact_form.email.errors.append(str(exc))
+            user, invited = partnerships.link_contact(organisation, email=contact_form.email.data,
+                                                      name=contact_form.name.data, by=current_user)
+        except DomainError as exc:
+            show_on_form(contact_form, exc)
         else:
             flash(f"{user.name} is contactpersoon van {organisation.name}."
                   + (" Er is een uitnodiging gestuurd." if invited else ""), "success")
             return redirect(url_for("partners.organisation", organisation_id=organisation.id))
-    return _organisation_page(organisation, OrganisationForm(obj=organisation), contact_form, 400)
+    return _organisation_page(organisation, OrganisationForm(obj=organisation), contact_form, 422)
 
 
 @bp.route("/partners/<int:organisation_id>/contactpersonen/<int:user_id>/ontkoppelen", methods=["POST"])
 @roles_required(COORDINATOR)
 def unlink_contact(organisation_id, user_id):
-    organisation = _organisation_or_404(organisation_id)
-    try:
-        user = services.unlink_contact(organisation, user_id, by=current_user)
-    except services.PartnerError:
-        abort(404)
+    organisation = partnerships.get_organisation(organisation_id)
+    user = partnerships.unlink_contact(organisation, user_id, by=current_user)  # NotFound: 404
     flash(f"{user.name} is geen contactpersoon meer van {organisation.name}.", "success")
     return redirect(url_for("partners.organisation", organisation_id=organisation.id))
 
@@ -139,17 +131,17 @@ def unlink_contact(organisation_id, user_id):
 @bp.route("/partners/<int:organisation_id>/overzicht")
 @roles_required(COORDINATOR)
 def organisation_overview(organisation_id):
-    organisation = _organisation_or_404(organisation_id)
+    organisation = partnerships.get_organisation(organisation_id)
     form = SearchForm(request.args)
-    overview = services.organisation_overview(organisation, q=form.q.data)
-    return render_template("partners/dashboard.html", overview=overview, form=form, coordinator_view=True)
+    found = overview.organisation_overview(organisation, q=form.q.data)
+    return render_template("partners/dashboard.html", overview=found, form=form, coordinator_view=True)
 
 
 @bp.route("/partners/personen")
 @roles_required(COORDINATOR)
 def people():
     form = PersonSearchForm(request.args)
-    results = services.search_people(form.q.data)
+    results = colleagues.search_people(form.q.data)
     return render_template("partners/people.html", form=form, results=results)
 
 
@@ -160,7 +152,8 @@ def move_person(user_id):
     if person is None or person.anonymised_at is not None:
         abort(404)
     form = MoveForm()
-    form.organisation.choices = [("", "Geen organisatie")] + [(str(i), n) for i, n in services.organisation_choices()]
+    form.organisation.choices = [("", "Geen organisatie")] + [
+        (str(i), n) for i, n in partnerships.organisation_choices()]
     if request.method == "GET":
         form.organisation.data = str(person.organisation_id or "")
     if form.validate_on_submit():
@@ -169,16 +162,15 @@ def move_person(user_id):
             form.organisation.errors.append("Kies een organisatie uit de lijst.")
         else:
             try:
-                dropped = services.change_organisation(person, int(raw) if raw else None, by=current_user)
-            except services.PartnerError as exc:
-                db.session.rollback()
-                form.organisation.errors.append(str(exc))
+                dropped = colleagues.change_organisation(person, int(raw) if raw else None, by=current_user)
+            except DomainError as exc:
+                show_on_form(form, exc)
             else:
                 flash(f"De organisatie van {person.name} is gewijzigd. Eerdere deelname blijft bij de organisatie "
                       f"van dat moment." + (" De rol partnercontact is vervallen." if dropped else ""), "success")
                 return redirect(url_for("partners.move_person", user_id=person.id))
     return render_template("partners/move.html", person=person, form=form,
-                           history=services.participation_history(person.id))
+                           history=overview.participation_history(person.id)), 422 if request.method == "POST" else 200
 
 
 # ------------------------------------------------------------------------------------------------
@@ -186,10 +178,7 @@ def move_person(user_id):
 # ------------------------------------------------------------------------------------------------
 
 def _own_organisation() -> Organisation | None:
-    try:
-        return services.contact_organisation(current_user)
-    except services.PartnerError:
-        return None
+    return colleagues.own_organisation(current_user)
 
 
 def _no_organisation():
@@ -203,8 +192,8 @@ def dashboard():
     if organisation is None:
         return _no_organisation()
     form = SearchForm(request.args)
-    overview = services.organisation_overview(organisation, q=form.q.data)
-    return render_template("partners/dashboard.html", overview=overview, form=form, coordinator_view=False)
+    found = overview.organisation_overview(organisation, q=form.q.data)
+    return render_template("partners/dashboard.html", overview=found, form=form, coordinator_view=False)
 
 
 @bp.route("/mijn-organisatie/export.<fmt>")
@@ -213,16 +202,15 @@ def export(fmt):
     organisation = _own_organisation()
     if organisation is None or fmt not in ("csv", "xlsx", "json"):
         abort(404)
-    overview = services.organisation_overview(organisation, q=request.args.get("q"))
-    rows = services.overview_table(overview)
+    rows = overview.overview_table(overview.organisation_overview(organisation, q=request.args.get("q")))
     if fmt == "json":
         payload = {"organisatie": organisation.name,
-                   "medewerkers": [dict(zip(services.EXPORT_HEADER, row, strict=True)) for row in rows]}
+                   "medewerkers": [dict(zip(overview.EXPORT_HEADER, row, strict=True)) for row in rows]}
         response = current_app.response_class(current_app.json.dumps(payload), mimetype="application/json")
     elif fmt == "csv":
-        response = Response(spreadsheet.to_csv(services.EXPORT_HEADER, rows), mimetype=spreadsheet.CSV_MIME)
+        response = Response(spreadsheet.to_csv(overview.EXPORT_HEADER, rows), mimetype=spreadsheet.CSV_MIME)
     else:
-        response = Response(exports.to_xlsx(services.EXPORT_HEADER, rows, widths=services.EXPORT_WIDTHS),
+        response = Response(exports.to_xlsx(overview.EXPORT_HEADER, rows, widths=overview.EXPORT_WIDTHS),
                             mimetype=spreadsheet.XLSX_MIME)
     if fmt != "json":
         filename = f"wijkmakers-medewerkers-{local_today():%Y-%m-%d}.{fmt}"
@@ -237,7 +225,7 @@ def staff_member(user_id):
     organisation = _own_organisation()
     if organisation is None:
         abort(404)
-    found = services.staff_member(organisation, user_id)
+    found = overview.staff_member(organisation, user_id)
     if found is None:
         abort(404)
     person, history = found
@@ -257,10 +245,10 @@ def enrol():
         form.target.data = request.args["voor"]
     if form.validate_on_submit():
         try:
-            result = services.enrol_colleague(current_user, email=form.email.data, name=form.name.data,
-                                              job_title=form.job_title.data, target_code=form.target.data)
-        except services.PartnerError as exc:
-            (form.target if index.find(form.target.data) is None else form.email).errors.append(str(exc))
+            result = colleagues.enrol_colleague(current_user, email=form.email.data, name=form.name.data,
+                                                job_title=form.job_title.data, target_code=form.target.data)
+        except DomainError as exc:
+            show_on_form(form, exc)
         else:
             message = f"{result.user.name} is aangemeld voor {result.target.label}."
             if result.invited:
@@ -269,7 +257,8 @@ def enrol():
                 message += f" Het account is nu gekoppeld aan {organisation.name}; je collega krijgt daarover bericht."
             flash(message, "success")
             return redirect(url_for("partners.dashboard"))
-    return render_template("partners/enrol.html", form=form, organisation=organisation, index=index)
+    return render_template("partners/enrol.html", form=form, organisation=organisation,
+                           index=index), 422 if request.method == "POST" else 200
 
 
 def _import_form(index, formdata=True) -> ImportForm:
@@ -311,13 +300,12 @@ def import_upload():
                 limit = current_app.config.get("PARTNER_IMPORT_MAX_BYTES", importer.DEFAULT_MAX_BYTES)
                 data = upload.stream.read(limit + 1)
                 try:
-                    batch = services.start_import(current_user, upload.filename, data, form.target.data or None)
-                except services.PartnerError as exc:
-                    db.session.rollback()
-                    form.file.errors.append(str(exc))
+                    batch = staff_import.start_import(current_user, upload.filename, data, form.target.data or None)
+                except DomainError as exc:
+                    show_on_form(form, exc)
                 else:
                     return redirect(url_for("partners.import_preview", token=batch.token))
-        return _render_upload(form, index, organisation, 400)
+        return _render_upload(form, index, organisation, 422)
     return _render_upload(form, index, organisation)
 
 
@@ -331,8 +319,6 @@ def _too_large(_exc):
         form.file.errors = [f"Het bestand is te groot. Kies een bestand van hoogstens {_max_mb()} MB met "
                             f"hoogstens {_max_rows()} medewerkers."]
         return _render_upload(form, index, _own_organisation(), 413)
-    from ..core.errors import render_error
-
     return render_error(413)
 
 
@@ -353,23 +339,23 @@ def import_template(fmt):
 @bp.route("/mijn-organisatie/import/<token>", methods=["GET", "POST"])
 @roles_required(PARTNERCONTACT)
 def import_preview(token):
-    batch = services.get_import(token, current_user)
+    batch = staff_import.get_import(token, current_user)
     if batch is None:
         abort(404)
     organisation = _own_organisation()
-    if batch.status != services.IMPORT_PREVIEW:
+    if batch.status != IMPORT_PREVIEW:
         flash(f"Dit bestand is verwerkt: {batch.committed_count} aanmeldingen.", "success")
         return redirect(url_for("partners.dashboard"))
     if request.method == "POST":
         try:
-            count = services.commit_import(batch, current_user)
-        except services.ImportRejected as exc:
-            check = exc.check or services.check_import(batch)
+            count = staff_import.commit_import(batch, current_user)
+        except staff_import.ImportRejected as exc:
+            check = exc.check or staff_import.check_import(batch)
             return render_template("partners/import_preview.html", batch=batch, check=check,
-                                   organisation=organisation, error=str(exc)), 409
+                                   organisation=organisation, error=exc.message), 422
         flash(f"Klaar: {count} aanmelding{'en' if count != 1 else ''} opgeslagen. Nieuwe collega's krijgen een "
               f"uitnodiging per e-mail.", "success")
         return redirect(url_for("partners.dashboard"))
-    check = services.check_import(batch)
+    check = staff_import.check_import(batch)
     return render_template("partners/import_preview.html", batch=batch, check=check, organisation=organisation,
                            error=None)
