@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 from ..activities.models import REG_CONFIRMED, STATUS_PLANNED, Activity, Registration
 from ..core.timeutil import nl_datetime, utcnow
 from ..extensions import db
+from ..learning import enrolment as learning_enrolment
 from ..learning.models import ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_REQUESTED, Cohort, Enrolment
 
 KIND_COHORT = "cohort"
@@ -37,7 +38,7 @@ def _service(name: str):
 
 
 def _learning():
-    return _service("learning")
+    return learning_enrolment
 
 
 def _activities():
@@ -164,7 +165,8 @@ def enrol(target: Target, user, by, organisation_id: int | None, notify: bool = 
     """
     try:
         if target.kind == KIND_COHORT:
-            record = _learning().enrol(target.obj, user, by=by, commit=False, notify=notify)
+            # TODO(issue15): caller must be @transactional (enrol commits when no transaction is running)
+            record = _learning().enrol(target.obj, user, by=by, notify=notify)
         else:
             record = _activities().register(target.obj, user, by=by, commit=False, notify=notify)
     except _errors() as exc:
