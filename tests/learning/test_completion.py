@@ -6,8 +6,8 @@ from sqlalchemy import select, text
 from wijkmakers.extensions import db
 from wijkmakers.learning import cohorts as planning
 from wijkmakers.learning import completion
-from wijkmakers.learning.study import set_studied
 from wijkmakers.learning.models import ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_WITHDRAWN, Enrolment
+from wijkmakers.learning.study import set_studied
 
 from .helpers import attend, enrol_directly, make_cohort, make_session, study
 
