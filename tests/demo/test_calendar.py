@@ -22,7 +22,7 @@ from wijkmakers.demo.data import load_demo
 from wijkmakers.demo.dates import is_public_holiday
 from wijkmakers.extensions import db
 from wijkmakers.home import services as home
-from wijkmakers.learning import services as learning
+from wijkmakers.learning import completion, traineeship
 from wijkmakers.network import services as network
 from wijkmakers.learning.models import (ENROLMENT_ACTIVE, PROGRAMME_LEERGANG, PROGRAMME_TRAINEESHIP, Cohort,
                                         Enrolment, ModuleProgress, Placement, Programme)
@@ -123,8 +123,8 @@ def _every_demo_login_finds_what_the_readme_promises(now, client):
     sessions = db.session.scalars(select(Activity.starts_at).where(Activity.cohort_id == leergang.id)).all()
     assert any(s < now for s in sessions) and any(s > now for s in sessions)
     assert escape(leergang.name) in _page(client, "deelnemer", "/")
-    flags = {flag for row in learning.cohort_facts(leergang, now=now).rows for flag in row.flags}
-    assert {learning.FLAG_BEHIND, learning.FLAG_ATTENDANCE} <= flags
+    flags = {flag for row in completion.cohort_facts(leergang, now=now).rows for flag in row.flags}
+    assert {completion.FLAG_BEHIND, completion.FLAG_ATTENDANCE} <= flags
     assert db.session.scalar(select(func.count()).select_from(ModuleProgress).where(
         ModuleProgress.user_id == sanne.id, ModuleProgress.response != "")) >= 1
 
@@ -134,7 +134,7 @@ def _every_demo_login_finds_what_the_readme_promises(now, client):
     milan, mentor, partner = _user("trainee"), _user("mentor"), _user("partner")
     trainee = db.session.scalar(select(Enrolment).where(Enrolment.user_id == milan.id,
                                                         Enrolment.cohort_id == track.id))
-    phase = learning.current_phase_number(track, 4, today)
+    phase = traineeship.current_phase_number(track, 4, today)
     assert trainee.status == ENROLMENT_ACTIVE and phase == 2 and trainee.mentor_id == mentor.id
     placements = {p.phase.number: p for p in db.session.scalars(select(Placement).where(
         Placement.enrolment_id == trainee.id))}

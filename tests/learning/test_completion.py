@@ -4,8 +4,10 @@ import pytest
 from sqlalchemy import select, text
 
 from wijkmakers.extensions import db
-from wijkmakers.learning import services
+from wijkmakers.learning import cohorts as planning
+from wijkmakers.learning import completion
 from wijkmakers.learning.models import ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_WITHDRAWN, Enrolment
+from wijkmakers.learning.study import set_studied
 
 from .helpers import attend, enrol_directly, make_cohort, make_session, study
 
@@ -40,14 +42,14 @@ def test_exactly_at_the_threshold_completes_and_announces_after_commit(course, m
     from wijkmakers.learning.signals import enrolment_completed
     enrolment_completed.connect(check_committed)
     try:
-        done = services.evaluate_cohort(course.cohort)
+        done = completion.evaluate_cohort(course.cohort)
     finally:
         enrolment_completed.disconnect(check_committed)
     assert done == [enrolment.id] and completions == [enrolment.id]
     assert seen_in_database == [ENROLMENT_COMPLETED]
     completed = db.session.get(Enrolment, enrolment.id)
     assert completed.status == ENROLMENT_COMPLETED and completed.completed_at is not None
-    assert services.evaluate_cohort(course.cohort) == [] and completions == [enrolment.id]  # once only
+    assert completion.evaluate_cohort(course.cohort) == [] and completions == [enrolment.id]  # once only
 
 
 def test_just_under_the_threshold_does_not_complete(course, make, completions):
@@ -57,7 +59,7 @@ def test_just_under_the_threshold_does_not_complete(course, make, completions):
     for session in sessions[:7]:  # 70%
         attend(session, person)
     study(person, *course.modules)
-    assert services.evaluate_cohort(course.cohort) == []
+    assert completion.evaluate_cohort(course.cohort) == []
     assert _status(enrolment) == ENROLMENT_ACTIVE and completions == []
 
 
@@ -70,9 +72,9 @@ def test_threshold_rounds_up_not_down(course, make):
     attend(sessions[0], person)
     attend(sessions[1], person)  # 2 of 3 = 66.7% < 75%
     study(person, *course.modules)
-    assert services.evaluate_cohort(course.cohort) == []
+    assert completion.evaluate_cohort(course.cohort) == []
     attend(sessions[2], person)
-    assert services.evaluate_cohort(course.cohort) == [enrolment.id]
+    assert completion.evaluate_cohort(course.cohort) == [enrolment.id]
 
 
 def test_a_module_not_studied_blocks_completion_unless_not_required(course, make):
@@ -81,10 +83,10 @@ def test_a_module_not_studied_blocks_completion_unless_not_required(course, make
     for session in _sessions(course, 2):
         attend(session, person)
     study(person, *course.modules[:2])
-    assert services.evaluate_cohort(course.cohort) == []
+    assert completion.evaluate_cohort(course.cohort) == []
     course.programme.require_all_modules = False
     db.session.commit()
-    assert services.evaluate_cohort(course.cohort) == [enrolment.id]
+    assert completion.evaluate_cohort(course.cohort) == [enrolment.id]
 
 
 def test_cancelled_sessions_count_for_nobody(course, make):
@@ -96,11 +98,11 @@ def test_cancelled_sessions_count_for_nobody(course, make):
     make_session(course.cohort, course.modules[0], days_from_now=-3, cancelled=True)
     make_session(course.cohort, course.modules[1], days_from_now=+3, cancelled=True)
     study(person, *course.modules)
-    facts = services.cohort_facts(course.cohort)
+    facts = completion.cohort_facts(course.cohort)
     assert len(facts.counted) == 4 and len(facts.held) == 4
     row = facts.rows[0]
     assert facts.attendance_pct(row) == 100 and row.flags == []
-    assert services.evaluate_cohort(course.cohort) == [enrolment.id]
+    assert completion.evaluate_cohort(course.cohort) == [enrolment.id]
 
 
 def test_cancelling_a_missed_session_can_complete_someone(course, make, completions):
@@ -110,10 +112,10 @@ def test_cancelling_a_missed_session_can_complete_someone(course, make, completi
     for session in sessions[:3]:
         attend(session, person)  # 3 of 5 = 60%
     study(person, *course.modules)
-    assert services.evaluate_cohort(course.cohort) == []
-    services.cancel_session(sessions[3], reason="Zaal niet beschikbaar", by=course.organiser)
+    assert completion.evaluate_cohort(course.cohort) == []
+    planning.cancel_session(sessions[3], reason="Zaal niet beschikbaar", by=course.organiser)
     assert _status(enrolment) == ENROLMENT_ACTIVE  # 3 of 4 = 75%
-    assert services.cancel_session(sessions[4], reason="Spreker ziek geworden", by=course.organiser) == [enrolment.id]
+    assert planning.cancel_session(sessions[4], reason="Spreker ziek geworden", by=course.organiser) == [enrolment.id]
     assert completions == [enrolment.id]
 
 
@@ -125,11 +127,11 @@ def test_sessions_to_come_are_no_absence_but_completion_waits_for_enough_presenc
     for session in past:
         attend(session, person)
     study(person, *course.modules)
-    facts = services.cohort_facts(course.cohort)
+    facts = completion.cohort_facts(course.cohort)
     row = facts.rows[0]
     assert len(facts.held) == 2 and len(facts.counted) == 5 and facts.required_present == 4
     assert facts.attendance_pct(row) == 100 and row.flags == []  # future sessions are not held against anyone
-    assert services.evaluate_cohort(course.cohort) == []  # 2 of 5 scheduled: not yet
+    assert completion.evaluate_cohort(course.cohort) == []  # 2 of 5 scheduled: not yet
     assert _status(enrolment) == ENROLMENT_ACTIVE
 
 
@@ -139,9 +141,9 @@ def test_withdrawn_participants_are_never_completed(course, make, completions):
     for session in _sessions(course, 2):
         attend(session, person)
     study(person, *course.modules)
-    assert services.evaluate_cohort(course.cohort) == [] and services.evaluate_user(person.id) == []
+    assert completion.evaluate_cohort(course.cohort) == [] and completion.evaluate_user(person.id) == []
     assert _status(enrolment) == ENROLMENT_WITHDRAWN and completions == []
-    facts = services.cohort_facts(course.cohort)
+    facts = completion.cohort_facts(course.cohort)
     assert facts.rows[0].flags == []  # not flagged as at risk either
 
 
@@ -149,10 +151,10 @@ def test_no_sessions_means_no_completion_unless_attendance_is_not_required(cours
     person = make.user()
     enrolment = enrol_directly(course.cohort, person)
     study(person, *course.modules)
-    assert services.evaluate_cohort(course.cohort) == []
+    assert completion.evaluate_cohort(course.cohort) == []
     course.programme.min_attendance_pct = 0
     db.session.commit()
-    assert services.evaluate_cohort(course.cohort) == [enrolment.id]
+    assert completion.evaluate_cohort(course.cohort) == [enrolment.id]
 
 
 def test_marking_the_last_module_studied_completes(course, make, completions):
@@ -161,7 +163,7 @@ def test_marking_the_last_module_studied_completes(course, make, completions):
     for session in _sessions(course, 2):
         attend(session, person)
     study(person, *course.modules[:2])
-    assert services.set_studied(enrolment, course.modules[2]) == [enrolment.id]
+    assert set_studied(enrolment, course.modules[2]) == [enrolment.id]
     assert completions == [enrolment.id] and _status(enrolment) == ENROLMENT_COMPLETED
 
 
@@ -172,7 +174,7 @@ def test_progress_is_per_person_and_counts_in_every_programme_with_that_module(c
     person = make.user()
     long_one = enrol_directly(course.cohort, person)
     short_one = enrol_directly(short, person)
-    services.set_studied(long_one, course.modules[0])
+    set_studied(long_one, course.modules[0])
     assert _status(short_one) == ENROLMENT_COMPLETED and _status(long_one) == ENROLMENT_ACTIVE
 
 
@@ -189,7 +191,7 @@ def test_a_failing_subscriber_does_not_undo_the_completion(course, make):
 
     enrolment_completed.connect(broken)
     try:
-        assert services.evaluate_cohort(course.cohort) == [enrolment.id]
+        assert completion.evaluate_cohort(course.cohort) == [enrolment.id]
     finally:
         enrolment_completed.disconnect(broken)
     assert _status(enrolment) == ENROLMENT_COMPLETED
@@ -208,16 +210,16 @@ def test_at_risk_flags(course, make, present, behind, expected):
     for session in held[:present]:
         attend(session, person)
     study(person, *course.modules[: 3 - behind])
-    row = services.cohort_facts(course.cohort).rows[0]
+    row = completion.cohort_facts(course.cohort).rows[0]
     assert set(row.flags) == expected
 
 
 def test_meets_rule_edges(course):
     programme = course.programme  # 80%, all modules
-    assert services.meets_rule(programme, 3, 3, 8, 10)
-    assert not services.meets_rule(programme, 3, 3, 7, 10)
-    assert not services.meets_rule(programme, 3, 2, 10, 10)
-    assert not services.meets_rule(programme, 3, 3, 0, 0)
+    assert completion.meets_rule(programme, 3, 3, 8, 10)
+    assert not completion.meets_rule(programme, 3, 3, 7, 10)
+    assert not completion.meets_rule(programme, 3, 2, 10, 10)
+    assert not completion.meets_rule(programme, 3, 3, 0, 0)
 
 
 def test_completed_enrolments_are_committed_for_other_sessions(course, make):
@@ -226,6 +228,6 @@ def test_completed_enrolments_are_committed_for_other_sessions(course, make):
     course.programme.min_attendance_pct = 0
     db.session.commit()
     study(person, *course.modules)
-    services.evaluate_cohort(course.cohort)
+    completion.evaluate_cohort(course.cohort)
     db.session.rollback()
     assert db.session.scalar(select(Enrolment.status)) == ENROLMENT_COMPLETED

@@ -6,7 +6,8 @@ from sqlalchemy import select
 from wijkmakers.auth.models import User
 from wijkmakers.demo.data import load_demo
 from wijkmakers.extensions import db
-from wijkmakers.learning import services
+from wijkmakers.learning import completion
+from wijkmakers.learning import traineeship
 from wijkmakers.learning.models import ENROLMENT_REQUESTED, Cohort, Enrolment, ModuleProgress
 
 from ..conftest import login
@@ -21,12 +22,12 @@ def test_demo_learning(app, client):
     assert db.session.scalar(select(ModuleProgress.id).where(ModuleProgress.action_plan != "",
                                                              ModuleProgress.action_plan_at.is_(None))) is None
     partner = db.session.scalar(select(User).where(User.email == "partner@wijkmakers.example"))
-    assert [r.enrolment.user.email for r in services.trainee_rows(mentor=partner)] == ["trainee@wijkmakers.example"]
+    assert [r.enrolment.user.email for r in traineeship.trainee_rows(mentor=partner)] == ["trainee@wijkmakers.example"]
     requests = db.session.scalars(select(Enrolment).where(Enrolment.status == ENROLMENT_REQUESTED)).all()
     assert len(requests) == 2
     cohort = db.session.get(Cohort, requests[0].cohort_id)
-    flags = {flag for row in services.cohort_facts(cohort).rows for flag in row.flags}
-    assert "achter" in flags and services.FLAG_ATTENDANCE in flags
+    flags = {flag for row in completion.cohort_facts(cohort).rows for flag in row.flags}
+    assert "achter" in flags and completion.FLAG_ATTENDANCE in flags
     participant = db.session.scalar(select(User).where(User.email == "deelnemer@wijkmakers.example"))
     answer = db.session.scalar(select(ModuleProgress).where(ModuleProgress.user_id == participant.id,
                                                             ModuleProgress.response != "")
@@ -42,5 +43,5 @@ def test_demo_learning(app, client):
     answered = db.session.scalars(select(ModuleProgress.response_by_id).where(
         ModuleProgress.user_id == trainee.id, ModuleProgress.response != "")).all()
     assert answered and set(answered) == {mentor.id}
-    mentees = [r.enrolment.user.email for r in services.trainee_rows(mentor=mentor)]
+    mentees = [r.enrolment.user.email for r in traineeship.trainee_rows(mentor=mentor)]
     assert "trainee@wijkmakers.example" in mentees and len(mentees) == 3

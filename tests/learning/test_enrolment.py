@@ -5,9 +5,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from wijkmakers.core.errors import DomainError
 from wijkmakers.core.timeutil import local_today
+from wijkmakers.core.transaction import transactional
 from wijkmakers.extensions import db
-from wijkmakers.learning import services
+from wijkmakers.learning import enrolment as enrolments
 from wijkmakers.learning.models import (ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_REJECTED,
                                         ENROLMENT_REQUESTED, ENROLMENT_WITHDRAWN, Enrolment)
 
@@ -18,7 +20,7 @@ from .helpers import enrol_directly, make_cohort
 def test_enrol_records_organisation_enroller_andoutbox(course, make):
     org = make.organisation(name="Woonstichting Noorderhuis")
     person = make.user(organisation_id=org.id, email="sanne@example.org")
-    enrolment = services.enrol(course.cohort, person, by=course.organiser)
+    enrolment = enrolments.enrol(course.cohort, person, by=course.organiser)
     assert enrolment.status == ENROLMENT_ACTIVE and enrolment.organisation_id == org.id
     assert enrolment.enrolled_by_id == course.organiser.id
     mails = outbox("sanne@example.org")
@@ -32,14 +34,14 @@ def test_enrol_records_organisation_enroller_andoutbox(course, make):
 
 def test_enrol_twice_or_with_a_pending_request_is_refused(course, make):
     person = make.user()
-    services.enrol(course.cohort, person)
-    with pytest.raises(services.EnrolmentError, match="al ingeschreven"):
-        services.enrol(course.cohort, person)
+    enrolments.enrol(course.cohort, person)
+    with pytest.raises(enrolments.EnrolmentError, match="al ingeschreven"):
+        enrolments.enrol(course.cohort, person)
     asker = make.user()
-    services.request_enrolment(course.cohort, asker)
-    with pytest.raises(services.EnrolmentError, match="aanvraag goed"):
-        services.enrol(course.cohort, asker)
-    assert isinstance(services.EnrolmentError("x"), ValueError)
+    enrolments.request_enrolment(course.cohort, asker)
+    with pytest.raises(enrolments.EnrolmentError, match="aanvraag goed"):
+        enrolments.enrol(course.cohort, asker)
+    assert isinstance(enrolments.EnrolmentError("x"), ValueError)
 
 
 def test_full_cohort_counts_active_and_completed_not_withdrawn_or_requests(course, make):
@@ -48,111 +50,122 @@ def test_full_cohort_counts_active_and_completed_not_withdrawn_or_requests(cours
     enrol_directly(cohort, make.user(), status=ENROLMENT_COMPLETED)
     enrol_directly(cohort, make.user(), status=ENROLMENT_WITHDRAWN)
     enrol_directly(cohort, make.user(), status=ENROLMENT_REQUESTED)
-    assert services.seats_left(cohort) == 1
-    services.enrol(cohort, make.user())
-    assert services.seats_left(cohort) == 0
-    with pytest.raises(services.EnrolmentError, match="vol"):
-        services.enrol(cohort, make.user())
-    with pytest.raises(services.EnrolmentError, match="vol"):
-        services.request_enrolment(cohort, make.user())
+    assert enrolments.seats_left(cohort) == 1
+    enrolments.enrol(cohort, make.user())
+    assert enrolments.seats_left(cohort) == 0
+    with pytest.raises(enrolments.EnrolmentError, match="vol"):
+        enrolments.enrol(cohort, make.user())
+    with pytest.raises(enrolments.EnrolmentError, match="vol"):
+        enrolments.request_enrolment(cohort, make.user())
 
 
 def test_withdrawn_person_is_reactivated_not_duplicated(course, make):
     person = make.user()
-    enrolment = services.enrol(course.cohort, person)
-    services.withdraw(enrolment, course.organiser)
+    enrolment = enrolments.enrol(course.cohort, person)
+    enrolments.withdraw(enrolment, course.organiser)
     assert enrolment.status == ENROLMENT_WITHDRAWN and enrolment.withdrawn_at is not None
-    again = services.enrol(course.cohort, person, by=course.organiser)
+    again = enrolments.enrol(course.cohort, person, by=course.organiser)
     assert again.id == enrolment.id and again.status == ENROLMENT_ACTIVE and again.withdrawn_at is None
     assert db.session.scalar(select(func.count()).select_from(Enrolment)) == 1
 
 
-def test_commit_false_leaves_the_transaction_to_the_caller(course, make):
+def test_enrolments_in_a_callers_transaction_roll_back_with_it(course, make):
     people = [make.user() for _ in range(3)]
-    for person in people:
-        services.enrol(course.cohort, person, commit=False, notify=False)
-    assert services.seats_left(course.cohort) == 17  # visible inside the transaction
-    db.session.rollback()
+
+    @transactional
+    def enrol_all_then_fail():
+        for person in people:
+            enrolments.enrol(course.cohort, person, notify=False)
+        assert enrolments.seats_left(course.cohort) == 17  # visible inside the transaction
+        raise DomainError("De vierde regel van het bestand klopt niet.")
+
+    with pytest.raises(DomainError):
+        enrol_all_then_fail()
     assert db.session.scalar(select(func.count()).select_from(Enrolment)) == 0
 
 
-def test_refusal_with_commit_false_does_not_roll_back_the_callers_work(course, make):
+def test_a_refusal_inside_the_callers_transaction_does_not_undo_its_work(course, make):
     first = make.user()
-    services.enrol(course.cohort, first, commit=False)
-    with pytest.raises(services.EnrolmentError):
-        services.enrol(course.cohort, first, commit=False)
-    db.session.commit()
+
+    @transactional
+    def enrol_twice():
+        enrolments.enrol(course.cohort, first)
+        with pytest.raises(enrolments.EnrolmentError):
+            enrolments.enrol(course.cohort, first)
+
+    enrol_twice()
+    db.session.rollback()  # nothing left uncommitted: the caller's transaction committed the first enrolment
     assert db.session.scalar(select(func.count()).select_from(Enrolment)) == 1
 
 
 def test_ended_cohort_and_inactive_account_cannot_be_enrolled(course, make):
     old = make_cohort(course.programme, name="oud", starts_on=local_today() - timedelta(days=400),
                       ends_on=local_today() - timedelta(days=30))
-    with pytest.raises(services.EnrolmentError, match="afgelopen"):
-        services.enrol(old, make.user())
-    with pytest.raises(services.EnrolmentError, match="niet actief"):
-        services.enrol(course.cohort, make.user(active=False))
-    assert old not in services.open_cohorts() and course.cohort in services.open_cohorts()
+    with pytest.raises(enrolments.EnrolmentError, match="afgelopen"):
+        enrolments.enrol(old, make.user())
+    with pytest.raises(enrolments.EnrolmentError, match="niet actief"):
+        enrolments.enrol(course.cohort, make.user(active=False))
+    assert old not in enrolments.open_cohorts() and course.cohort in enrolments.open_cohorts()
 
 
 def test_request_then_approve(course, make):
     person = make.user(email="vraag@example.org")
-    enrolment = services.request_enrolment(course.cohort, person)
+    enrolment = enrolments.request_enrolment(course.cohort, person)
     assert enrolment.status == ENROLMENT_REQUESTED
-    with pytest.raises(services.EnrolmentError, match="al aangemeld"):
-        services.request_enrolment(course.cohort, person)
-    services.approve_request(enrolment, course.organiser)
+    with pytest.raises(enrolments.EnrolmentError, match="al aangemeld"):
+        enrolments.request_enrolment(course.cohort, person)
+    enrolments.approve_request(enrolment, course.organiser)
     assert enrolment.status == ENROLMENT_ACTIVE and enrolment.enrolled_by_id == course.organiser.id
     assert any("goedgekeurd" in m.subject for m in outbox("vraag@example.org"))
-    with pytest.raises(services.EnrolmentError, match="al behandeld"):
-        services.approve_request(enrolment, course.organiser)
-    with pytest.raises(services.EnrolmentError, match="al ingeschreven"):
-        services.request_enrolment(course.cohort, person)
+    with pytest.raises(enrolments.EnrolmentError, match="al behandeld"):
+        enrolments.approve_request(enrolment, course.organiser)
+    with pytest.raises(enrolments.EnrolmentError, match="al ingeschreven"):
+        enrolments.request_enrolment(course.cohort, person)
 
 
 def test_request_then_reject_then_ask_again(course, make):
     person = make.user(email="nee@example.org")
-    enrolment = services.request_enrolment(course.cohort, person)
-    services.reject_request(enrolment, course.organiser, reason="De groep is bedoeld voor professionals.")
+    enrolment = enrolments.request_enrolment(course.cohort, person)
+    enrolments.reject_request(enrolment, course.organiser, reason="De groep is bedoeld voor professionals.")
     assert enrolment.status == ENROLMENT_REJECTED
     assert "bedoeld voor professionals" in outbox("nee@example.org")[0].body
-    with pytest.raises(services.EnrolmentError, match="al behandeld"):
-        services.reject_request(enrolment, course.organiser)
-    assert services.request_enrolment(course.cohort, person).status == ENROLMENT_REQUESTED
+    with pytest.raises(enrolments.EnrolmentError, match="al behandeld"):
+        enrolments.reject_request(enrolment, course.organiser)
+    assert enrolments.request_enrolment(course.cohort, person).status == ENROLMENT_REQUESTED
 
 
 def test_request_refused_when_cohort_closed_for_requests(course, make):
     closed = make_cohort(course.programme, name="dicht", open_for_requests=False)
-    with pytest.raises(services.EnrolmentError, match="niet \\(meer\\) mogelijk"):
-        services.request_enrolment(closed, make.user())
-    assert closed.id not in {c.id for c, _ in services.requestable_cohorts(make.user())}
+    with pytest.raises(enrolments.EnrolmentError, match="niet \\(meer\\) mogelijk"):
+        enrolments.request_enrolment(closed, make.user())
+    assert closed.id not in {c.id for c, _ in enrolments.requestable_cohorts(make.user())}
 
 
 def test_approve_refused_when_full(course, make):
     cohort = make_cohort(course.programme, name="vol", capacity=1)
-    request = services.request_enrolment(cohort, make.user())
-    services.enrol(cohort, make.user())
-    with pytest.raises(services.EnrolmentError, match="vol"):
-        services.approve_request(request, course.organiser)
+    request = enrolments.request_enrolment(cohort, make.user())
+    enrolments.enrol(cohort, make.user())
+    with pytest.raises(enrolments.EnrolmentError, match="vol"):
+        enrolments.approve_request(request, course.organiser)
     assert db.session.get(Enrolment, request.id).status == ENROLMENT_REQUESTED
 
 
 def test_withdraw_rules(course, make):
     enrolment = enrol_directly(course.cohort, make.user(), status=ENROLMENT_COMPLETED)
-    with pytest.raises(services.EnrolmentError, match="al afgerond"):
-        services.withdraw(enrolment, course.organiser)
+    with pytest.raises(enrolments.EnrolmentError, match="al afgerond"):
+        enrolments.withdraw(enrolment, course.organiser)
     stopped = enrol_directly(course.cohort, make.user(), status=ENROLMENT_WITHDRAWN)
-    with pytest.raises(services.EnrolmentError, match="niet actief"):
-        services.withdraw(stopped, course.organiser)
+    with pytest.raises(enrolments.EnrolmentError, match="niet actief"):
+        enrolments.withdraw(stopped, course.organiser)
 
 
 def test_requestable_cohorts_shows_seats_and_hides_my_own(course, make):
     person = make.user()
     other = make_cohort(course.programme, name="andere", capacity=5)
     enrol_directly(other, make.user())
-    assert {c.id: left for c, left in services.requestable_cohorts(person)} == {course.cohort.id: 20, other.id: 4}
-    services.enrol(course.cohort, person)
-    assert [c.id for c, _ in services.requestable_cohorts(person)] == [other.id]
+    assert {c.id: left for c, left in enrolments.requestable_cohorts(person)} == {course.cohort.id: 20, other.id: 4}
+    enrolments.enrol(course.cohort, person)
+    assert [c.id for c, _ in enrolments.requestable_cohorts(person)] == [other.id]
 
 
 def test_concurrent_enrolments_never_exceed_capacity(app, course, make):
@@ -173,9 +186,9 @@ def test_concurrent_enrolments_never_exceed_capacity(app, course, make):
                 user = db.session.get(User, user_id)
                 target = db.session.get(Cohort, cohort_id)
                 barrier.wait()
-                services.enrol(target, user, notify=False)
+                enrolments.enrol(target, user, notify=False)
                 outcomes.append("ok")
-            except services.EnrolmentError:
+            except enrolments.EnrolmentError:
                 outcomes.append("vol")
             except Exception as exc:  # noqa: BLE001 - reported by the assertion below
                 outcomes.append(repr(exc))
@@ -194,5 +207,5 @@ def test_concurrent_enrolments_never_exceed_capacity(app, course, make):
 def test_requestable_cohorts_are_the_soonest_few(course, make):
     later = [make_cohort(course.programme, name=f"Later {n}", starts_on=local_today() + timedelta(days=30 + n),
                          ends_on=local_today() + timedelta(days=300)) for n in range(3)]
-    shown = [c.id for c, _ in services.requestable_cohorts(make.user(), limit=2)]
+    shown = [c.id for c, _ in enrolments.requestable_cohorts(make.user(), limit=2)]
     assert shown == [course.cohort.id, later[0].id]

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from wijkmakers.core.timeutil import local_today
 from wijkmakers.extensions import db
-from wijkmakers.learning import services
+from wijkmakers.learning import mentoring
+from wijkmakers.learning import traineeship
 from wijkmakers.learning.models import ENROLMENT_REQUESTED, ModuleProgress, Phase, Placement
 from wijkmakers.notifications.models import OutboxMessage
 
@@ -36,7 +37,7 @@ def test_progress_per_phase(track, make):
                              organisation_id=org.id, mentor_id=track["mentor"].id, completed_at=None))
     db.session.commit()
     study(track["trainee"], track["modules"][0])
-    row = services.trainee_rows([track["enrolment"].id])[0]
+    row = traineeship.trainee_rows([track["enrolment"].id])[0]
     first, second = row.phases
     assert (first.phase.number, first.studied, first.total) == (1, 1, 2)
     assert (second.phase.number, second.studied, second.total) == (2, 0, 1)
@@ -45,17 +46,17 @@ def test_progress_per_phase(track, make):
     study(track["trainee"], track["modules"][1])
     first.placement.completed_at = first.placement.completed_at or local_today()
     db.session.commit()
-    assert services.trainee_rows([track["enrolment"].id])[0].phases[0].done
+    assert traineeship.trainee_rows([track["enrolment"].id])[0].phases[0].done
 
 
 def test_current_phase_follows_the_calendar(track):
     cohort = track["cohort"]
-    assert services.current_phase_number(cohort, 4, cohort.starts_on) == 1
-    assert services.current_phase_number(cohort, 4, cohort.starts_on + timedelta(days=200)) == 2
-    assert services.current_phase_number(cohort, 4, cohort.ends_on) == 4
-    assert services.current_phase_number(cohort, 4, cohort.ends_on + timedelta(days=90)) == 4
-    assert services.current_phase_number(cohort, 4, cohort.starts_on - timedelta(days=1)) is None
-    assert services.current_phase_number(cohort, 0, date.today()) is None
+    assert traineeship.current_phase_number(cohort, 4, cohort.starts_on) == 1
+    assert traineeship.current_phase_number(cohort, 4, cohort.starts_on + timedelta(days=200)) == 2
+    assert traineeship.current_phase_number(cohort, 4, cohort.ends_on) == 4
+    assert traineeship.current_phase_number(cohort, 4, cohort.ends_on + timedelta(days=90)) == 4
+    assert traineeship.current_phase_number(cohort, 4, cohort.starts_on - timedelta(days=1)) is None
+    assert traineeship.current_phase_number(cohort, 0, date.today()) is None
 
 
 def test_trainee_sees_phases_on_their_programme_page(client, track):
@@ -169,12 +170,12 @@ def test_requested_enrolment_is_not_reviewable(client, track, make):
 
 def test_a_mentor_is_someone_named_on_an_enrolment_or_on_a_placement(track, make, client):
     placement_mentor, nobody = make.user(name="Stagebegeleider Sam"), make.user(name="Niemand")
-    assert services.mentors_anyone(track["mentor"])
-    assert not services.mentors_anyone(placement_mentor) and not services.mentors_anyone(nobody)
+    assert mentoring.mentors_anyone(track["mentor"])
+    assert not mentoring.mentors_anyone(placement_mentor) and not mentoring.mentors_anyone(nobody)
     db.session.add(Placement(enrolment_id=track["enrolment"].id, phase_id=track["phases"][0].id,
                              mentor_id=placement_mentor.id))
     db.session.commit()
-    assert services.mentors_anyone(placement_mentor) and not services.mentors_anyone(nobody)
+    assert mentoring.mentors_anyone(placement_mentor) and not mentoring.mentors_anyone(nobody)
     login(client, placement_mentor)
     assert "Mijn trainees" in client.get("/leren").get_data(as_text=True)
     login(client, nobody)

@@ -22,7 +22,7 @@ from ..extensions import db
 from ..learning.models import (ENROLMENT_ACTIVE, ENROLMENT_REQUESTED, PROGRAMME_LEERGANG, PROGRAMME_TRAINEESHIP,
                                PROGRESS_IN_PROGRESS, PROGRESS_STUDIED, Cohort, Enrolment, ModuleProgress, Phase,
                                Placement, Programme)
-from ..learning.services import current_phase_number
+from ..learning.traineeship import current_phase_number
 from .dates import done_by
 from .texts import MENTOR_REPLIES
 

@@ -13,8 +13,10 @@ import frontmatter
 import yaml
 from sqlalchemy import select
 
+from ..core.errors import DomainError
 from ..core.markdown import render_markdown
 from ..core.timeutil import utcnow
+from ..core.transaction import transactional
 from ..extensions import db
 from .models import Module
 
@@ -26,8 +28,9 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_STUDY_HOURS = 200
 
 
-class ContentError(ValueError):
-    """A module file is malformed; the message names the file and the field."""
+class ContentError(DomainError):
+    """A module file is malformed; the message names the file and the field. Its own kind, because the
+    command turns exactly this into a clean message and leaves other failures loud."""
 
 
 @dataclass
@@ -114,45 +117,42 @@ def read_sources(directory: str | Path) -> list[ModuleSource]:
     return sources
 
 
+@transactional
 def sync_modules(directory: str | Path) -> SyncReport:
-    """Create, update and archive modules so the database matches the files. One transaction."""
-    try:
-        sources = read_sources(directory)
-        existing = {m.slug: m for m in db.session.scalars(select(Module))}
-        if not sources and any(m.archived_at is None for m in existing.values()):
-            # An empty or wrong folder must not archive the whole curriculum by accident.
-            raise ContentError(f"{Path(directory)}: geen modulebestanden (*.md) gevonden; er is niets gewijzigd")
-        report = SyncReport()
-        for source in sources:
-            module = existing.get(source.slug)
-            if module is None:
-                module = Module(slug=source.slug)
-                db.session.add(module)
-                report.created.append(source.slug)
-            elif (module.content_hash == source.digest and module.archived_at is None
-                  and module.source_file == source.path.name):
-                report.unchanged.append(source.slug)
-                continue
-            else:
-                report.updated.append(source.slug)
-            module.title = source.title
-            module.theme = source.theme
-            module.position = source.order
-            module.study_hours = source.study_hours
-            module.learning_goals = source.learning_goals
-            module.body_markdown = source.body
-            module.body_html = str(render_markdown(source.body))
-            module.source_file = source.path.name
-            module.content_hash = source.digest
-            module.archived_at = None
-        present = {s.slug for s in sources}
-        for slug, module in existing.items():
-            # A removed file archives its module; progress rows stay untouched.
-            if slug not in present and module.archived_at is None:
-                module.archived_at = utcnow()
-                report.archived.append(slug)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    """Create, update and archive modules so the database matches the files. One transaction: any error
+    (one bad file among many) leaves every module as it was."""
+    sources = read_sources(directory)
+    existing = {m.slug: m for m in db.session.scalars(select(Module))}
+    if not sources and any(m.archived_at is None for m in existing.values()):
+        # An empty or wrong folder must not archive the whole curriculum by accident.
+        raise ContentError(f"{Path(directory)}: geen modulebestanden (*.md) gevonden; er is niets gewijzigd")
+    report = SyncReport()
+    for source in sources:
+        module = existing.get(source.slug)
+        if module is None:
+            module = Module(slug=source.slug)
+            db.session.add(module)
+            report.created.append(source.slug)
+        elif (module.content_hash == source.digest and module.archived_at is None
+              and module.source_file == source.path.name):
+            report.unchanged.append(source.slug)
+            continue
+        else:
+            report.updated.append(source.slug)
+        module.title = source.title
+        module.theme = source.theme
+        module.position = source.order
+        module.study_hours = source.study_hours
+        module.learning_goals = source.learning_goals
+        module.body_markdown = source.body
+        module.body_html = str(render_markdown(source.body))
+        module.source_file = source.path.name
+        module.content_hash = source.digest
+        module.archived_at = None
+    present = {s.slug for s in sources}
+    for slug, module in existing.items():
+        # A removed file archives its module; progress rows stay untouched.
+        if slug not in present and module.archived_at is None:
+            module.archived_at = utcnow()
+            report.archived.append(slug)
     return report

@@ -15,7 +15,7 @@ from ..core.errors import DomainError
 from ..core.timeutil import nl_datetime, utcnow
 from ..core.transaction import transactional
 from ..extensions import db
-from ..learning import services as learning
+from ..learning import enrolment as learning
 from ..learning.models import ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_REQUESTED, Cohort, Enrolment
 
 KIND_COHORT = "cohort"
@@ -46,7 +46,7 @@ class Target:
 
     def seats_left(self) -> int:
         if self.kind == KIND_COHORT:
-            return learning.seats_left(self.obj)  # issue15-merge: learning/activities call
+            return learning.seats_left(self.obj)
         return activities.seats_left(self.obj)  # issue15-merge: learning/activities call
 
 
@@ -68,7 +68,7 @@ def open_activities(limit: int = 200) -> list[Activity]:
 
 def open_targets() -> list[Target]:
     """Every cohort and activity a partner contact may enrol staff into, cohorts first."""
-    cohorts = [Target(KIND_COHORT, c) for c in learning.open_cohorts()]  # issue15-merge: learning/activities call
+    cohorts = [Target(KIND_COHORT, c) for c in learning.open_cohorts()]
     return cohorts + [Target(KIND_ACTIVITY, a) for a in open_activities()]
 
 
@@ -142,8 +142,7 @@ def enrol(target: Target, user, by, organisation_id: int | None, notify: bool = 
     """
     try:
         if target.kind == KIND_COHORT:
-            # issue15-merge: learning/activities call
-            record = learning.enrol(target.obj, user, by=by, commit=False, notify=notify)
+            record = learning.enrol(target.obj, user, by=by, notify=notify)
         else:
             # issue15-merge: learning/activities call
             record = activities.register(target.obj, user, by=by, commit=False, notify=notify)
