@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
+from ..activities import signups
 from ..activities.models import REG_CONFIRMED, STATUS_PLANNED, Activity, Registration
 from ..core.timeutil import nl_datetime, utcnow
 from ..extensions import db
@@ -45,7 +46,7 @@ def _activities():
 
 
 def _errors() -> tuple[type[Exception], ...]:
-    return (_learning().EnrolmentError, _activities().SignupError)
+    return (_learning().EnrolmentError, signups.SignupError)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class Target:
     def seats_left(self) -> int:
         if self.kind == KIND_COHORT:
             return _learning().seats_left(self.obj)
-        return _activities().seats_left(self.obj)
+        return signups.seats_left(self.obj)
 
 
 def parse_code(value: str | None) -> tuple[str, int] | None:
@@ -166,7 +167,9 @@ def enrol(target: Target, user, by, organisation_id: int | None, notify: bool = 
         if target.kind == KIND_COHORT:
             record = _learning().enrol(target.obj, user, by=by, commit=False, notify=notify)
         else:
-            record = _activities().register(target.obj, user, by=by, commit=False, notify=notify)
+            # TODO(issue15): caller must be @transactional (partners.services.enrol_colleague and commit_import
+            # commit themselves; until they are @transactional, register commits on its own here)
+            record = signups.register(target.obj, user, by=by, notify=notify)
     except _errors() as exc:
         raise TargetError(str(exc)) from exc
     if target.kind == KIND_ACTIVITY and getattr(record, "status", None) != REG_CONFIRMED:
