@@ -7,7 +7,8 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from wijkmakers.activities import attendance as presence
-from wijkmakers.activities import services
+from wijkmakers.activities import signups
+from wijkmakers.core.errors import DomainError
 from wijkmakers.activities.models import REG_CONFIRMED, Attendance, RegistrationEvent
 from wijkmakers.core.audit import AuditEvent
 from wijkmakers.core.timeutil import utcnow
@@ -34,7 +35,7 @@ def test_only_organisers_and_this_activitys_guides(client, make):
     activity, other = make.activity(), make.activity()
     own_guide, other_guide = add_guide(make, activity), add_guide(make, other)
     participant = make.user()
-    services.register(activity, participant)
+    signups.register(activity, participant)
     urls = [("get", f"/agenda/{activity.id}/aanwezigheid"), ("get", f"/agenda/{activity.id}/presentielijst.pdf"),
             ("post", f"/agenda/{activity.id}/aanwezigheid/{participant.id}/aanwezig"),
             ("post", f"/agenda/{activity.id}/aanwezigheid/code"),
@@ -63,7 +64,7 @@ def test_only_organisers_and_this_activitys_guides(client, make):
 def test_page_works_on_a_phone_without_javascript(client, make):
     activity = make.activity()
     guide = add_guide(make, activity)
-    services.register(activity, make.user(name="Piet Deelnemer"))
+    signups.register(activity, make.user(name="Piet Deelnemer"))
     login(client, guide)
     body = client.get(f"/agenda/{activity.id}/aanwezigheid").get_data(as_text=True)
     assert "Piet Deelnemer" in body and 'class="big-touch attendance-buttons"' in body
@@ -79,7 +80,7 @@ def test_guide_marks_present_absent_and_the_trail_keeps_every_change(client, mak
     activity = make.activity()
     guide = add_guide(make, activity)
     person = make.user(organisation_id=before.id, kind="bewoner")
-    services.register(activity, person)
+    signups.register(activity, person)
     person.organisation_id = after.id  # moved after signing up
     db.session.commit()
     login(client, guide)
@@ -107,9 +108,9 @@ def test_guide_marks_present_absent_and_the_trail_keeps_every_change(client, mak
 def test_waitlisted_people_are_not_on_the_list_until_they_come(client, make):
     activity = make.activity(capacity=1)
     guide = add_guide(make, activity)
-    services.register(activity, make.user())
+    signups.register(activity, make.user())
     waiting = make.user(name="Wachtende Wim")
-    services.register(activity, waiting)
+    signups.register(activity, waiting)
     login(client, guide)
     assert "Wachtende Wim" not in client.get(f"/agenda/{activity.id}/aanwezigheid").get_data(as_text=True)
     assert client.post(f"/agenda/{activity.id}/aanwezigheid/{waiting.id}/aanwezig").status_code == 404
@@ -133,17 +134,19 @@ def test_walk_in_with_a_minimal_record(client, make):
     # walk-ins can be corrected later like anyone on the list
     assert client.post(f"/agenda/{activity.id}/aanwezigheid/{mark.user_id}/afwezig").status_code == 302
     bad = client.post(f"/agenda/{activity.id}/aanwezigheid", data={"name": "", "kind": "x"})
-    assert bad.status_code == 200 and "Vul een naam in" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Vul een naam in" in bad.get_data(as_text=True)
     guide_again = client.post(f"/agenda/{activity.id}/aanwezigheid",
                               data={"name": "Gids", "email": guide.email, "kind": "bewoner"})
-    assert "begeleidt deze activiteit" in guide_again.get_data(as_text=True)
+    assert guide_again.status_code == 422
+    assert f'id="name-fout"><span class="visually-hidden">Fout: </span>{guide.name} begeleidt deze activiteit' in \
+        guide_again.get_data(as_text=True)
 
 
 def test_check_in_with_the_personal_code(client, make):
     activity = make.activity()
     guide = add_guide(make, activity)
     seated, stranger = make.user(), make.user()
-    services.register(activity, seated)
+    signups.register(activity, seated)
     seated_code, stranger_code = presence.ensure_checkin_code(seated), presence.ensure_checkin_code(stranger)
     login(client, guide)
     typed = f" {seated_code[:4].lower()}-{seated_code[4:]} "  # as people type it
@@ -176,7 +179,7 @@ def test_no_shows_after_the_start(client, make, past_activity):
     organiser = make.user(roles=("organisator",))
     came, stayed_home, also_home = make.user(), make.user(), make.user()
     for person in (came, stayed_home, also_home):
-        services.register(past_activity, person, by=organiser)
+        signups.register(past_activity, person, by=organiser)
     login(client, guide)
     client.post(f"/agenda/{past_activity.id}/aanwezigheid/{came.id}/aanwezig")
     body = client.post(f"/agenda/{past_activity.id}/aanwezigheid/niet-gekomen",
@@ -195,7 +198,7 @@ def test_no_shows_after_the_start(client, make, past_activity):
 def test_cancelled_activity_takes_no_attendance(make):
     activity = make.activity(status="geannuleerd")
     guide = add_guide(make, activity)
-    with pytest.raises(services.SignupError, match="geannuleerd"):
+    with pytest.raises(DomainError, match="geannuleerd"):
         presence.walk_in(activity, "Iemand", None, "bewoner", guide)
     assert _marks(activity) == {}
 
@@ -208,7 +211,7 @@ def test_attendance_list_constant_queries(client, make, count_queries):
     def add(n):
         for _ in range(n):
             person = make.user(organisation_id=org.id)
-            services.register(activity, person)
+            signups.register(activity, person)
             presence.mark_attendance(activity, person, True, guide)
             presence.walk_in(activity, "Inloper", None, "bewoner", guide)
 
@@ -231,7 +234,7 @@ def test_printable_presence_list(client, make):
     activity = make.activity(title="Wandeling Paddepoel", meeting_point="Winkelcentrum")
     guide = add_guide(make, activity, name="Gerda Gids")
     org = make.organisation(name="Bewonersraad Vinkhuizen")
-    services.register(activity, make.user(name="Piet Papier", organisation_id=org.id, kind="bewoner"))
+    signups.register(activity, make.user(name="Piet Papier", organisation_id=org.id, kind="bewoner"))
     login(client, guide)
     response = client.get(f"/agenda/{activity.id}/presentielijst.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -249,7 +252,7 @@ def test_attendance_counts_for_reporting(make, past_activity):
     people = [make.user(organisation_id=org.id, kind="professional") for _ in range(3)]
     organiser = make.user(roles=("organisator",))
     for person in people:
-        services.register(past_activity, person, by=organiser)
+        signups.register(past_activity, person, by=organiser)
     presence.mark_attendance(past_activity, people[0], True, guide)
     presence.mark_attendance(past_activity, people[1], True, guide)
     presence.mark_remaining_absent(past_activity, guide)
@@ -258,5 +261,5 @@ def test_attendance_counts_for_reporting(make, past_activity):
         Attendance.activity_id == past_activity.id, Attendance.present.is_(True))
         .group_by(Attendance.participant_kind)).all()
     assert dict(rows) == {"professional": 2, "bewoner": 1}
-    assert services.active_registration(past_activity.id, people[2].id).status == REG_CONFIRMED
+    assert signups.active_registration(past_activity.id, people[2].id).status == REG_CONFIRMED
     assert past_activity.starts_at < utcnow() - timedelta(hours=1)

@@ -10,7 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
-from wijkmakers.activities import services
+from wijkmakers.activities import agenda, signups
 from wijkmakers.activities.models import KIND_WALK, STATUS_PLANNED, Activity, Registration
 from wijkmakers.auth.models import User
 from wijkmakers.core.timeutil import utcnow
@@ -31,11 +31,11 @@ def _full_walk(live_app) -> int:
                                                        User.id.not_in(taken or {0})).order_by(User.id)
                                     .limit(walk.capacity + 2)).all()
         for person in people:
-            if services.seats_left(walk) == 0:
+            if signups.seats_left(walk) == 0:
                 break
             try:
-                services.register(walk, person, notify=False)
-            except services.SignupError:  # a guide of this walk
+                signups.register(walk, person, notify=False)
+            except signups.SignupError:  # a guide of this walk
                 continue
         walk_id = walk.id
         db.session.remove()
@@ -86,10 +86,10 @@ def test_the_organiser_plans_a_series_and_the_guide_takes_attendance_with_a_code
     # the guide's walk: one participant checks in with the code from her own page
     with live_app.app_context():
         guide = db.session.scalar(select(User).where(User.email == "begeleider@wijkmakers.example"))
-        walk = services.upcoming_for_guide(guide)[0]
+        walk = agenda.upcoming_for_guide(guide)[0]
         participant = db.session.scalar(select(User).where(User.email == "deelnemer@wijkmakers.example"))
-        if services.active_registration(walk.id, participant.id) is None:
-            services.register(walk, participant, by=db.session.scalar(
+        if signups.active_registration(walk.id, participant.id) is None:
+            signups.register(walk, participant, by=db.session.scalar(
                 select(User).where(User.email == "organisator@wijkmakers.example")), notify=False)
         walk_id = walk.id
         db.session.remove()

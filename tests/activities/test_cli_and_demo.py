@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from wijkmakers.activities import services
+from wijkmakers.activities import newcomers, overview, signups
 from wijkmakers.activities.models import (REG_CONFIRMED, REG_WAITLISTED, Activity, ActivityGuide, Feedback,
                                           NewcomerSignup, Registration)
 from wijkmakers.auth.models import User
@@ -20,7 +20,7 @@ from ..conftest import outbox
 def test_reminders_command_is_idempotent(app, make):
     activity = make.activity(starts_at=utcnow() + timedelta(hours=30))
     person = make.user()
-    services.register(activity, person, notify=False)
+    signups.register(activity, person, notify=False)
     runner = app.test_cli_runner()
     first = runner.invoke(args=["reminders", "send"])
     assert first.exit_code == 0 and "1 herinnering in de outbox" in first.output
@@ -34,7 +34,7 @@ def test_reminders_command_is_idempotent(app, make):
 
 def test_a_newcomers_pending_sign_up_is_erased_with_them(make):
     activity = make.activity()
-    services.start_newcomer_signup(activity, "Nina", "nina@example.org", "bewoner", "Buurtclub")
+    newcomers.start_newcomer_signup(activity, "Nina", "nina@example.org", "bewoner", "Buurtclub")
     coordinator = make.user(roles=("coordinator",))
     nina = db.session.scalar(select(User).where(User.email == "nina@example.org"))
     erase_person(nina, coordinator)
@@ -46,7 +46,7 @@ NOW = TEST_NOW
 
 def test_demo_rows(app):
     load_demo(app.config["CONTENT_DIR"], now=NOW)
-    flagged = services.walks_needing_decision(now=NOW)
+    flagged = overview.walks_needing_decision(now=NOW)
     assert len(flagged) == 1
     walk, confirmed = flagged[0]
     assert confirmed == 5

@@ -8,7 +8,7 @@ import threading
 
 from sqlalchemy import select
 
-from wijkmakers.activities import services
+from wijkmakers.activities import signups
 from wijkmakers.activities.models import REG_CONFIRMED, REG_WAITLISTED, Activity, Registration
 from wijkmakers.auth.models import User
 from wijkmakers.extensions import db
@@ -46,7 +46,7 @@ def _sign_up(activity_id, user_id):
         activity = db.session.get(Activity, activity_id)
         user = db.session.get(User, user_id)
         db.session.commit()  # end the read: the sign-up is a transaction of its own
-        services.register(activity, user, notify=False)
+        signups.register(activity, user, notify=False)
     return job
 
 
@@ -54,7 +54,7 @@ def _cancel(registration_id):
     def job():
         registration = db.session.get(Registration, registration_id)
         db.session.commit()
-        services.cancel_registration(registration, notify=False)
+        signups.cancel_registration(registration, notify=False)
     return job
 
 
@@ -85,9 +85,9 @@ def test_simultaneous_cancellations_promote_the_waiting_list_in_order(app, make)
     queued = [make.user(commit=False) for _ in range(10)]
     newcomers = [make.user(commit=False) for _ in range(30)]
     db.session.commit()
-    seats = [services.register(activity, u, notify=False) for u in seated]
+    seats = [signups.register(activity, u, notify=False) for u in seated]
     for u in queued:
-        services.register(activity, u, notify=False)
+        signups.register(activity, u, notify=False)
     leaving = seats[:8]
     jobs = [_cancel(r.id) for r in leaving] + [_sign_up(activity.id, u.id) for u in newcomers]
     errors = _run_together(app, jobs)

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import icalendar
 from sqlalchemy import select
 
-from wijkmakers.activities import services
+from wijkmakers.activities import calendar_feed, planning, reminders, signups
 from wijkmakers.activities.models import STATUS_CANCELLED, ActivityGuide
 from wijkmakers.core.timeutil import local_to_utc, to_local, utcnow
 from wijkmakers.extensions import db
@@ -66,13 +66,13 @@ def test_every_mail_attachment_is_a_valid_calendar(make):
     organiser = make.user(roles=("organisator",))
     activity = make.activity(capacity=1)
     first, second = make.user(), make.user()
-    services.register(activity, first)
-    services.register(activity, second)
-    services.cancel_registration(services.active_registration(activity.id, first.id), by=first)
+    signups.register(activity, first)
+    signups.register(activity, second)
+    signups.cancel_registration(signups.active_registration(activity.id, first.id), by=first)
     activity.starts_at = utcnow() + timedelta(days=1)
     db.session.commit()
-    services.send_reminders()
-    services.cancel_activity(activity, "Te weinig aanmeldingen", organiser)
+    reminders.send_reminders()
+    planning.cancel_activity(activity, "Te weinig aanmeldingen", organiser)
     messages = db.session.scalars(select(OutboxMessage)).all()
     subjects = {m.subject.split(":")[0] for m in messages}
     assert subjects == {"Aangemeld", "Wachtlijst", "Er is een plek vrij", "Herinnering", "Gaat niet door"}
@@ -92,7 +92,7 @@ def test_every_mail_attachment_is_a_valid_calendar(make):
 def test_personal_feed(client, make):
     person = make.user()
     full = make.activity(capacity=1, title="Volle lezing", kind="lezing")
-    services.register(full, make.user())
+    signups.register(full, make.user())
     seat = make.activity(title="Mijn wandeling")
     cancelled = make.activity(title="Afgelaste wandeling")
     guided = make.activity(title="Wandeling die ik begeleid")
@@ -100,13 +100,13 @@ def test_personal_feed(client, make):
     left = make.activity(title="Afgemeld")
     organiser = make.user(roles=("organisator",))
     for activity in (full, seat, cancelled, left):
-        services.register(activity, person)
-    services.register(old, person, by=organiser)
-    services.cancel_registration(services.active_registration(left.id, person.id), by=person)
-    services.cancel_activity(cancelled, "Regen", organiser)
+        signups.register(activity, person)
+    signups.register(old, person, by=organiser)
+    signups.cancel_registration(signups.active_registration(left.id, person.id), by=person)
+    planning.cancel_activity(cancelled, "Regen", organiser)
     db.session.add(ActivityGuide(activity_id=guided.id, user_id=person.id))
     db.session.commit()
-    token = services.new_calendar_token(person)
+    token = calendar_feed.new_calendar_token(person)
     response = client.get(f"/agenda/persoonlijk/{token}.ics")
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     assert "private" in response.headers["Cache-Control"]
@@ -126,13 +126,13 @@ def test_personal_feed(client, make):
     db.session.commit()
     assert client.get(f"/agenda/persoonlijk/{token}.ics").status_code == 404
     person.active = True
-    services.revoke_calendar_token(person)
+    calendar_feed.revoke_calendar_token(person)
     assert client.get(f"/agenda/persoonlijk/{token}.ics").status_code == 404
 
 
 def test_feed_query_count_does_not_grow(client, make, count_queries):
     person = make.user()
-    token = services.new_calendar_token(person)
+    token = calendar_feed.new_calendar_token(person)
 
     def measure():
         db.session.expire_all()
@@ -140,17 +140,17 @@ def test_feed_query_count_does_not_grow(client, make, count_queries):
             client.get(f"/agenda/persoonlijk/{token}.ics")
         return counter.count
 
-    services.register(make.activity(), person)
+    signups.register(make.activity(), person)
     before = measure()
     for _ in range(5):
-        services.register(make.activity(), person)
+        signups.register(make.activity(), person)
     assert measure() == before
 
 
 def test_mail_texts_name_the_place_and_time(make):
     activity = make.activity(title="Wandeling Lewenborg", meeting_point="Het Dorpsplein", neighbourhood="Lewenborg")
     person = make.user(name="Sanne")
-    services.register(activity, person)
+    signups.register(activity, person)
     [message] = outbox(person.email)
     assert message.body.startswith("Beste Sanne,")
     assert "Het Dorpsplein (Lewenborg)" in message.body and f"/agenda/{activity.id}" in message.body

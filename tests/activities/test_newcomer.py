@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from wijkmakers.activities import services
+from wijkmakers.activities import signups
 from wijkmakers.activities.models import REG_CONFIRMED, REG_WAITLISTED, NewcomerSignup, Registration
 from wijkmakers.auth.models import AuthToken, User
 from wijkmakers.core.timeutil import utcnow
@@ -26,7 +26,7 @@ def _link(recipient="nina@example.org"):
 def test_full_walk_newcomer_lands_on_the_waiting_list(client, make):
     walk = make.activity(capacity=2, title="Volle wandeling")
     for _ in range(2):
-        services.register(walk, make.user())
+        signups.register(walk, make.user())
     page = client.get(f"/agenda/{walk.id}/aanmelden-zonder-account").get_data(as_text=True)
     assert "Deze activiteit is vol" in page and "privacyverklaring" in page
     response = client.post(f"/agenda/{walk.id}/aanmelden-zonder-account", data=FORM)
@@ -34,15 +34,15 @@ def test_full_walk_newcomer_lands_on_the_waiting_list(client, make):
     nina = db.session.scalar(select(User).where(User.email == "nina@example.org"))
     assert nina.name == "Nina Nieuw" and nina.kind == "professional" and nina.password_hash is None
     assert nina.email_confirmed_at is None and nina.role_keys == {"deelnemer"}
-    assert services.active_registration(walk.id, nina.id) is None  # no place before the address is confirmed
+    assert signups.active_registration(walk.id, nina.id) is None  # no place before the address is confirmed
     link = _link()
     confirm_page = client.get(link)
     assert confirm_page.status_code == 200 and "Bevestig mijn aanmelding" in confirm_page.get_data(as_text=True)
-    assert services.active_registration(walk.id, nina.id) is None  # opening the link (a mail scanner) is not enough
+    assert signups.active_registration(walk.id, nina.id) is None  # opening the link (a mail scanner) is not enough
     body = client.post(link).get_data(as_text=True)
     assert "je staat op de wachtlijst, plaats 1" in body and "Kies een wachtwoord" in body
     db.session.expire_all()
-    registration = services.active_registration(walk.id, nina.id)
+    registration = signups.active_registration(walk.id, nina.id)
     assert registration.status == REG_WAITLISTED and registration.registered_by_id is None
     nina = db.session.get(User, nina.id)
     assert nina.email_confirmed_at is not None
@@ -64,7 +64,7 @@ def test_free_seat_after_confirmation(client, make):
     body = client.post(_link()).get_data(as_text=True)
     assert "je plek is bevestigd" in body
     nina = db.session.scalar(select(User).where(User.email == "nina@example.org"))
-    assert services.active_registration(walk.id, nina.id).status == REG_CONFIRMED
+    assert signups.active_registration(walk.id, nina.id).status == REG_CONFIRMED
     assert nina.organisation_id is None
 
 
@@ -81,7 +81,7 @@ def test_an_existing_account_is_not_changed_and_the_answer_is_the_same(client, m
     client.post(_link("lid@example.org"))
     db.session.refresh(member)
     assert member.organisation_id == org.id
-    assert services.active_registration(walk.id, member.id).status == REG_CONFIRMED
+    assert signups.active_registration(walk.id, member.id).status == REG_CONFIRMED
 
 
 def test_a_partner_organisation_is_not_linked_from_a_typed_name(client, make):
@@ -118,7 +118,7 @@ def test_form_errors_are_dutch_and_nothing_is_stored(client, make):
     walk = make.activity()
     for bad in ({"name": ""}, {"email": "geen-adres"}, {"kind": "robot"}, {"organisation": "x" * 200}):
         response = client.post(f"/agenda/{walk.id}/aanmelden-zonder-account", data=dict(FORM, **bad))
-        assert response.status_code == 200 and "Controleer het formulier" in response.get_data(as_text=True), bad
+        assert response.status_code == 422 and "Controleer het formulier" in response.get_data(as_text=True), bad
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
     assert outbox() == []
 

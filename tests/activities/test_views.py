@@ -1,9 +1,10 @@
 """The pages of the activities feature: agenda, detail, sign-up, planning by organisers, denials."""
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from wijkmakers.activities import services
+from wijkmakers.activities import newcomers, signups
 from wijkmakers.activities.models import (REG_CONFIRMED, REG_WAITLISTED, STATUS_CANCELLED, Activity, Registration)
 from wijkmakers.auth.models import User
 from wijkmakers.core.audit import AuditEvent
@@ -50,20 +51,20 @@ def test_detail_anonymous_sees_login_link(client, make):
 
 def test_signup_and_cancel_through_pages(client, make, login_as):
     activity = make.activity(capacity=1)
-    services.register(activity, make.user())
+    signups.register(activity, make.user())
     user = login_as("deelnemer")
     assert "wachtlijst" in client.get(f"/agenda/{activity.id}").get_data(as_text=True)
     response = client.post(f"/agenda/{activity.id}/aanmelden", follow_redirects=True)
     body = response.get_data(as_text=True)
     assert "plaats 1" in body and "Afmelden" in body
-    reg = services.active_registration(activity.id, user.id)
+    reg = signups.active_registration(activity.id, user.id)
     assert reg.status == REG_WAITLISTED
     # second sign-up refused with a message, not an error
     body = client.post(f"/agenda/{activity.id}/aanmelden", follow_redirects=True).get_data(as_text=True)
     assert "al aangemeld" in body
     assert "Wachtlijst" in client.get("/mijn-aanmeldingen").get_data(as_text=True)
     client.post(f"/agenda/{activity.id}/afmelden", follow_redirects=True)
-    assert services.active_registration(activity.id, user.id) is None
+    assert signups.active_registration(activity.id, user.id) is None
 
 
 def test_signup_needs_login(client, make):
@@ -85,8 +86,8 @@ def test_manage_counts_and_minimum_flag(client, make, login_as, count_queries):
     soon = make.activity(title="Wandeling morgen", starts_at=utcnow() + timedelta(days=1))
     later = make.activity(title="Wandeling later", capacity=1)
     for _ in range(2):
-        services.register(later, make.user())
-    services.register(soon, make.user())
+        signups.register(later, make.user())
+    signups.register(soon, make.user())
     login_as("organisator")
     client.get("/activiteiten")
     with count_queries() as counter:
@@ -129,7 +130,7 @@ def test_create_edit_and_cancel_activity(client, make, login_as):
             "meeting_point": "Bibliotheek", "date": date, "start_time": "13:30", "end_time": "15:30",
             "capacity": "16", "guide1": str(g1.id), "guide2": str(g2.id)}
     bad = client.post("/activiteiten/nieuw", data=dict(data, end_time="12:00", title=""))
-    assert bad.status_code == 200 and "eindtijd moet na de begintijd" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "eindtijd moet na de begintijd" in bad.get_data(as_text=True)
     response = client.post("/activiteiten/nieuw", data=data)
     assert response.status_code == 302
     activity = db.session.scalar(select(Activity).where(Activity.title == "Wandeling Vinkhuizen"))
@@ -139,7 +140,7 @@ def test_create_edit_and_cancel_activity(client, make, login_as):
     db.session.refresh(activity)
     assert activity.ics_sequence == 1
     participant = make.user()
-    services.register(activity, participant)
+    signups.register(activity, participant)
     nxt = make.activity(title="Volgende wandeling", starts_at=activity.starts_at + timedelta(days=30))
     empty = client.post(f"/activiteiten/{activity.id}/annuleren", data={"reason": ""})
     assert "Vul de reden in" in empty.get_data(as_text=True)
@@ -168,7 +169,7 @@ def test_series_creates_one_walk_per_month(client, make, login_as):
     assert len({w.starts_at.month for w in walks}) == 3 and walks[0].series_id is not None
     bad = client.post("/activiteiten/reeks", data={"themes": "", "first_date": "x", "months": "99",
                                                   "start_time": "", "end_time": "", "neighbourhoods": "Mars"})
-    assert bad.status_code == 200 and "Onbekende wijk" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Onbekende wijk" in bad.get_data(as_text=True)
 
 
 def test_organiser_adds_person_without_email_and_removes(client, make, login_as):
@@ -177,14 +178,14 @@ def test_organiser_adds_person_without_email_and_removes(client, make, login_as)
     known = make.user()
     client.post(f"/activiteiten/{activity.id}/aanmeldingen", data={"email": known.email})
     client.post(f"/activiteiten/{activity.id}/aanmeldingen", data={"name": "Jan Bel", "phone": "050-1234567"})
-    regs = services.registrations_for(activity)
+    regs = signups.registrations_for(activity)
     assert [r.status for r in regs] == [REG_CONFIRMED, REG_WAITLISTED]
     jan = regs[1].user
     assert jan.email is None and jan.phone == "050-1234567"
     bad = client.post(f"/activiteiten/{activity.id}/aanmeldingen", data={"name": "Alleen naam"})
     assert "naam met telefoonnummer" in bad.get_data(as_text=True)
     client.post(f"/activiteiten/{activity.id}/aanmeldingen/{regs[0].id}/verwijderen")
-    regs = services.registrations_for(activity)
+    regs = signups.registrations_for(activity)
     assert [(r.user_id, r.status) for r in regs] == [(jan.id, REG_CONFIRMED)]
     assert client.post(f"/activiteiten/{activity.id}/aanmeldingen/999999/verwijderen").status_code == 404
 
@@ -202,7 +203,7 @@ def test_agenda_and_registrations_pages_constant_queries(client, make, login_as,
     activity = make.activity()
     for _ in range(2):
         make.activity()
-        services.register(activity, make.user())
+        signups.register(activity, make.user())
     login_as("organisator")
     client.get("/agenda")
     with count_queries() as agenda_before:
@@ -211,7 +212,7 @@ def test_agenda_and_registrations_pages_constant_queries(client, make, login_as,
         client.get(f"/activiteiten/{activity.id}/aanmeldingen")
     for _ in range(4):
         make.activity()
-        services.register(activity, make.user())
+        signups.register(activity, make.user())
     with count_queries() as agenda_after:
         client.get("/agenda")
     with count_queries() as regs_after:
@@ -245,18 +246,18 @@ def test_detail_for_guides_and_organisers(client, make):
 def test_cancelling_after_the_deadline_shows_a_message(client, make, login_as):
     activity = make.activity()
     user = login_as("deelnemer")
-    services.register(activity, user)
+    signups.register(activity, user)
     activity.signup_deadline = utcnow() - timedelta(minutes=1)
     db.session.commit()
     body = client.post(f"/agenda/{activity.id}/afmelden", follow_redirects=True).get_data(as_text=True)
     assert "afmeldtermijn is verstreken" in body
-    assert services.active_registration(activity.id, user.id).status == REG_CONFIRMED
+    assert signups.active_registration(activity.id, user.id).status == REG_CONFIRMED
     assert client.post("/agenda/999999/afmelden").status_code == 404
 
 
 def test_scheduling_is_for_organisers_only(client, make):
     activity = make.activity()
-    registration = services.register(activity, make.user())
+    registration = signups.register(activity, make.user())
     posts = [("/activiteiten/nieuw", {"title": "X"}), (f"/activiteiten/{activity.id}/bewerken", {"title": "X"}),
              (f"/activiteiten/{activity.id}/annuleren", {"reason": "X"}), (f"/activiteiten/{activity.id}/doorgaan", {}),
              ("/activiteiten/reeks", {"themes": "X"}), (f"/activiteiten/{activity.id}/aanmeldingen", {"name": "X"}),
@@ -272,7 +273,7 @@ def test_scheduling_is_for_organisers_only(client, make):
         assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
     db.session.expire_all()
     assert db.session.get(Activity, activity.id).status != STATUS_CANCELLED
-    assert services.active_registration(activity.id, registration.user_id) is not None
+    assert signups.active_registration(activity.id, registration.user_id) is not None
     assert db.session.scalar(select(db.func.count()).select_from(Activity)) == 1
 
 
@@ -308,7 +309,7 @@ def test_create_warns_about_the_duo_and_validates(client, make, login_as):
     for bad in ({"capacity": "0"}, {"capacity": "veel"}, {"date": "31-02"}, {"deadline_hours": "-1"},
                 {"guide1": str(not_a_guide.id)}, {"kind": "leergangbijeenkomst"}):
         response = client.post("/activiteiten/nieuw", data=dict(data, **bad))
-        assert response.status_code == 200, bad
+        assert response.status_code == 422, bad
     assert db.session.scalar(select(db.func.count()).select_from(Activity)) == 0
     body = client.post("/activiteiten/nieuw", data=data, follow_redirects=True).get_data(as_text=True)
     assert "normaal is het één bewoner en één professional" in body
@@ -322,12 +323,43 @@ def test_capacity_below_seats_taken_is_refused_on_the_form(client, make, login_a
     login_as("organisator")
     activity = make.activity(capacity=2, meeting_point="Plein")
     for _ in range(2):
-        services.register(activity, make.user())
+        signups.register(activity, make.user())
     local = activity.starts_at + timedelta(hours=1)  # Europe/Amsterdam wall clock, in winter or summer
     data = {"kind": "wijkwandeling", "title": activity.title, "meeting_point": "Plein",
             "date": local.date().isoformat(), "start_time": "13:30", "end_time": "15:30", "capacity": "1"}
-    body = client.post(f"/activiteiten/{activity.id}/bewerken", data=data).get_data(as_text=True)
-    assert "capaciteit kan niet lager" in body
+    response = client.post(f"/activiteiten/{activity.id}/bewerken", data=data)
+    assert response.status_code == 422
+    # the service names the field (DomainError(field="capacity")): the message sits under that field
+    error = re.search(r'<p class="error" id="capacity-fout">(.*?)</p>', response.get_data(as_text=True), re.S)
+    assert error is not None and "capaciteit kan niet lager" in error.group(1)
+    assert 'id="guide1-fout"' not in response.get_data(as_text=True)
+    assert db.session.get(Activity, activity.id).capacity == 2
+
+
+def test_a_service_error_without_a_field_is_shown_above_the_form(client, make, login_as):
+    login_as("organisator")
+    activity = make.activity()
+    person = make.user()
+    signups.register(activity, person)
+    response = client.post(f"/activiteiten/{activity.id}/aanmeldingen", data={"email": person.email})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and "al aangemeld voor deze activiteit" in body
+    summary = body[body.index('class="error-summary"'):]
+    assert "al aangemeld" in summary[:summary.index("</div>")] and 'id="email-fout"' not in body
+
+
+def test_a_guide_chosen_twice_over_lands_under_the_guide_field(client, make, login_as):
+    login_as("organisator")
+    activity = make.activity(meeting_point="Plein")
+    guide = make.user(roles=("begeleider",))
+    signups.register(activity, guide)  # signed up as a participant first
+    local = activity.starts_at + timedelta(hours=1)
+    data = {"kind": "wijkwandeling", "title": activity.title, "meeting_point": "Plein",
+            "date": local.date().isoformat(), "start_time": "13:30", "end_time": "15:30", "capacity": "16",
+            "guide1": str(guide.id)}
+    response = client.post(f"/activiteiten/{activity.id}/bewerken", data=data)
+    error = re.search(r'<p class="error" id="guide1-fout">(.*?)</p>', response.get_data(as_text=True), re.S)
+    assert response.status_code == 422 and error is not None and "aangemeld als deelnemer" in error.group(1)
 
 
 def test_cancelled_activity_cannot_be_edited_or_cancelled_again(client, make, login_as):
@@ -343,8 +375,8 @@ def test_cancelled_activity_cannot_be_edited_or_cancelled_again(client, make, lo
 def test_mine_shows_upcoming_past_and_my_code(client, make, login_as, past_activity):
     user = login_as("deelnemer")
     upcoming = make.activity(title="Komt nog")
-    services.register(upcoming, user)
-    services.register(past_activity, user, by=make.user(roles=("organisator",)))
+    signups.register(upcoming, user)
+    signups.register(past_activity, user, by=make.user(roles=("organisator",)))
     body = client.get("/mijn-aanmeldingen").get_data(as_text=True)
     assert "Komt nog" in body and past_activity.title in body
     assert f"/agenda/{past_activity.id}/evaluatie" in body
@@ -364,10 +396,10 @@ def test_mine_constant_queries(client, make, login_as, count_queries):
 
     def add(n):
         for _ in range(n):
-            services.register(make.activity(), user)  # a seat
+            signups.register(make.activity(), user)  # a seat
             full = make.activity(capacity=1)
-            services.register(full, make.user())
-            services.register(full, user)  # the waiting list
+            signups.register(full, make.user())
+            signups.register(full, user)  # the waiting list
 
     def measure():
         db.session.expire_all()
@@ -386,10 +418,10 @@ def test_registrations_page_shows_history_and_pending_newcomers(client, make, lo
     organiser = login_as("organisator")
     activity = make.activity(capacity=1)
     first, second = make.user(name="Eerste Persoon"), make.user(name="Tweede Persoon")
-    services.register(activity, first)
-    services.register(activity, second)
-    services.cancel_registration(services.active_registration(activity.id, first.id), by=organiser)
-    services.start_newcomer_signup(activity, "Nieuwe Nina", "nina@example.org", "bewoner", "Buurtclub")
+    signups.register(activity, first)
+    signups.register(activity, second)
+    signups.cancel_registration(signups.active_registration(activity.id, first.id), by=organiser)
+    newcomers.start_newcomer_signup(activity, "Nieuwe Nina", "nina@example.org", "bewoner", "Buurtclub")
     body = client.get(f"/activiteiten/{activity.id}/aanmeldingen").get_data(as_text=True)
     assert "Doorgeschoven van de wachtlijst" in body and "Afgemeld" in body and organiser.name in body
     assert "Nieuwe Nina" in body and "Buurtclub" in body

@@ -13,7 +13,7 @@ import time_machine
 from markupsafe import escape
 from sqlalchemy import distinct, func, select
 
-from wijkmakers.activities import services as activities
+from wijkmakers.activities import overview as activities
 from wijkmakers.activities.models import (KIND_SESSION, KIND_WALK, REG_CONFIRMED, REG_WAITLISTED, Activity,
                                           Attendance, Registration)
 from wijkmakers.auth.models import User

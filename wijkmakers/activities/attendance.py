@@ -17,19 +17,17 @@ from sqlalchemy.orm import joinedload
 
 from ..auth.models import KIND_LABELS, User
 from ..core import audit
+from ..core.errors import DomainError
 from ..core.timeutil import utcnow
+from ..core.transaction import transactional
 from ..extensions import db
 from .models import REG_CONFIRMED, Activity, Attendance, Registration
-from .services import (EV_ABSENT, EV_PRESENT, SignupError, _event, find_or_create_person, is_guide,
-                       is_organiser, is_public_activity, registrations_for)
+from .signups import (EV_ABSENT, EV_PRESENT, find_or_create_person, is_guide, is_organiser, is_public_activity,
+                      record_event, registrations_for)
 
 # Check-in codes: 8 characters without look-alikes (no 0/O, 1/I/L), shown as ABCD-EFGH.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
-
-
-class AttendanceError(SignupError):
-    """An attendance change that breaks a rule; the Dutch message is shown to the guide."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -55,20 +53,26 @@ def format_code(code: str | None) -> str:
 
 def ensure_checkin_code(user: User) -> str:
     """The person's check-in code, made on first use (unique; a clash is simply drawn again)."""
-    if user.checkin_code:
-        return user.checkin_code
     for _ in range(8):
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if db.session.scalar(select(User.id).where(User.checkin_code == code)) is not None:
-            continue
-        user.checkin_code = code
+        if user.checkin_code:
+            return user.checkin_code
         try:
-            db.session.commit()
-        except IntegrityError:  # pragma: no cover - drawn by someone else at the same moment
-            db.session.rollback()
+            code = _draw_checkin_code(user)
+        except IntegrityError:  # pragma: no cover - drawn by someone else at the same moment: draw again
             continue
-        return code
-    raise AttendanceError("Er kon geen code worden gemaakt; probeer het opnieuw.")  # pragma: no cover
+        if code is not None:
+            return code
+    raise DomainError("Er kon geen code worden gemaakt; probeer het opnieuw.")  # pragma: no cover
+
+
+@transactional
+def _draw_checkin_code(user: User) -> str | None:
+    """One draw, one transaction: the code, or None when it is already someone's."""
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    if db.session.scalar(select(User.id).where(User.checkin_code == code)) is not None:
+        return None
+    user.checkin_code = code
+    return code
 
 
 def qr_svg_data_uri(code: str) -> str:
@@ -110,14 +114,14 @@ def presence_list(activity: Activity) -> list[Row]:
 
 def _refuse_if_closed(activity: Activity) -> None:
     if activity.is_cancelled:
-        raise AttendanceError("Deze activiteit is geannuleerd; er valt geen aanwezigheid bij te houden.")
+        raise DomainError("Deze activiteit is geannuleerd; er valt geen aanwezigheid bij te houden.")
     if not is_public_activity(activity):
-        raise AttendanceError("De presentie van een leergangbijeenkomst houd je bij de leergang bij.")
+        raise DomainError("De presentie van een leergangbijeenkomst houd je bij de leergang bij.")
 
 
 def _record(activity: Activity, person: User, present: bool, by: User, walk_in: bool,
             registration: Registration | None, how: str | None = None) -> Attendance:
-    """Set one mark in the current transaction; a mark that does not change is not recorded again."""
+    """Set one mark in the caller's transaction; a mark that does not change is not recorded again."""
     attendance = db.session.scalar(select(Attendance).where(Attendance.activity_id == activity.id,
                                                             Attendance.user_id == person.id))
     if attendance is not None and attendance.present == present:
@@ -134,7 +138,7 @@ def _record(activity: Activity, person: User, present: bool, by: User, walk_in: 
     attendance.checked_in_at = utcnow() if present else None
     attendance.recorded_by_id = by.id
     note = ", ".join(n for n in ("inloop" if walk_in and present else None, how) if n) or None
-    _event(activity.id, person.id, EV_PRESENT if present else EV_ABSENT, by, note=note)
+    record_event(activity.id, person.id, EV_PRESENT if present else EV_ABSENT, by, note=note)
     db.session.flush()
     audit.record(by.id, "attendance.present" if present else "attendance.absent", "attendance", attendance.id,
                  activity_id=activity.id, user_id=person.id, walk_in=attendance.walk_in, previous=previous,
@@ -142,14 +146,14 @@ def _record(activity: Activity, person: User, present: bool, by: User, walk_in: 
     return attendance
 
 
+@transactional
 def mark_attendance(activity: Activity, person: User, present: bool, by: User, walk_in: bool = False,
                     how: str | None = None) -> Attendance:
-    """Mark someone present or absent; one transaction."""
+    """Mark someone present or absent."""
     _refuse_if_closed(activity)
     registration = db.session.scalar(select(Registration).where(
         Registration.activity_id == activity.id, Registration.user_id == person.id, Registration.active.is_(True)))
     attendance = _record(activity, person, present, by, walk_in, registration, how)
-    db.session.commit()
     return attendance
 
 
@@ -165,55 +169,54 @@ def markable_person(activity: Activity, user_id: int) -> User | None:
     return db.session.get(User, user_id) if mark is not None else None
 
 
+@transactional
 def mark_remaining_absent(activity: Activity, by: User) -> int:
-    """Everyone with a seat but no mark yet is a no-show; one transaction. Returns how many."""
+    """Everyone with a seat but no mark yet is a no-show. Returns how many."""
     _refuse_if_closed(activity)
     if activity.starts_at > utcnow():
-        raise AttendanceError("De activiteit is nog niet begonnen; wie er niet is, kun je pas daarna afwezig melden.")
+        raise DomainError("De activiteit is nog niet begonnen; wie er niet is, kun je pas daarna afwezig melden.")
     marks = attendance_of(activity)
     regs = [r for r in registrations_for(activity) if r.status == REG_CONFIRMED and r.user_id not in marks]
     for registration in regs:
         _record(activity, registration.user, False, by, False, registration, how="niet gekomen")
-    db.session.commit()
     return len(regs)
 
 
+@transactional
 def check_in(activity: Activity, raw_code: str, by: User) -> Attendance:
     """Check someone in with their personal code (typed, or read from their QR code)."""
     code = normalise_code(raw_code)
     if len(code) != CODE_LENGTH:
-        raise AttendanceError("Een code heeft 8 tekens, zoals ABCD-EFGH. Controleer de code.")
+        raise DomainError("Een code heeft 8 tekens, zoals ABCD-EFGH. Controleer de code.")
     person = db.session.scalar(select(User).where(User.checkin_code == code))
     if person is None or not person.is_active:
-        raise AttendanceError("Deze code kennen we niet. Controleer de code of meld de persoon als inloper aan.")
+        raise DomainError("Deze code kennen we niet. Controleer de code of meld de persoon als inloper aan.")
     if is_guide(activity, person):
-        raise AttendanceError(f"{person.name} begeleidt deze activiteit.")
+        raise DomainError(f"{person.name} begeleidt deze activiteit.")
     _refuse_if_closed(activity)
     registration = db.session.scalar(select(Registration).where(
         Registration.activity_id == activity.id, Registration.user_id == person.id, Registration.active.is_(True)))
     walk_in = registration is None or registration.status != REG_CONFIRMED
     attendance = _record(activity, person, True, by, walk_in, registration, how="code")
-    db.session.commit()
     return attendance
 
 
+@transactional
 def walk_in(activity: Activity, name: str, email: str | None, kind: str, by: User) -> tuple[Attendance, User]:
     """Someone who did not sign up but came: a minimal participant record (or their existing account)."""
     _refuse_if_closed(activity)
     name = (name or "").strip()
     if not name:
-        raise AttendanceError("Vul een naam in.")
+        raise DomainError("Vul een naam in.", field="name")
     if kind not in KIND_LABELS:
-        raise AttendanceError("Kies bewoner of professional.")
+        raise DomainError("Kies bewoner of professional.", field="kind")
     person = find_or_create_person(name, email, None, kind)
     if is_guide(activity, person):
-        db.session.rollback()
-        raise AttendanceError(f"{person.name} begeleidt deze activiteit.")
+        raise DomainError(f"{person.name} begeleidt deze activiteit.", field="name")
     registration = db.session.scalar(select(Registration).where(
         Registration.activity_id == activity.id, Registration.user_id == person.id, Registration.active.is_(True)))
     walk_in = registration is None or registration.status != REG_CONFIRMED
     attendance = _record(activity, person, True, by, walk_in, registration, how="inloper toegevoegd")
-    db.session.commit()
     return attendance, person
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import click
 from flask.cli import AppGroup
 
-from . import feedback, services
+from . import feedback, reminders
 
 reminders_cli = AppGroup("reminders", help="Herinneringen voor activiteiten.")
 feedback_cli = AppGroup("feedback", help="Evaluaties van activiteiten.")
@@ -23,7 +23,7 @@ def send_reminders_command(hours):
 
     Iedereen krijgt per aanmelding hoogstens één herinnering, ook als je dit vaker draait.
     """
-    sent = services.send_reminders(ahead=timedelta(hours=hours))
+    sent = reminders.send_reminders(ahead=timedelta(hours=hours))
     click.echo(f"{sent} herinnering{'en' if sent != 1 else ''} in de outbox gezet.")
 
 

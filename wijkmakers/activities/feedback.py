@@ -11,19 +11,18 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
+from ..core.errors import DomainError
+from ..core.text import clean_text
 from ..core.timeutil import utcnow
+from ..core.transaction import transactional
 from ..extensions import db
-from ..notifications.services import queue_mail
-from . import mail
+from ..notifications import compose
 from .models import KIND_SESSION, STATUS_PLANNED, Activity, Attendance, Feedback
-from .services import SignupError, is_public_activity
+from .signups import is_public_activity
 
 INVITE_WITHIN = timedelta(days=14)
+INVITE_BATCH = 200
 MAX_COMMENT = 2000
-
-
-class FeedbackError(SignupError):
-    """Feedback that cannot be given; the message is Dutch."""
 
 
 @dataclass
@@ -50,29 +49,32 @@ def feedback_state(activity: Activity, user: User, now: datetime | None = None) 
 
 
 def save_feedback(activity: Activity, user: User, mark: int, comment: str | None) -> Feedback:
+    """Give (or replace) this person's mark and comment; one transaction."""
+    try:
+        return _save_feedback(activity, user, mark, comment)
+    except IntegrityError:
+        # Sent twice at the same moment: the other insert won; run again (a transaction of its own), which
+        # now finds that answer and updates it.
+        return _save_feedback(activity, user, mark, comment)
+
+
+@transactional
+def _save_feedback(activity: Activity, user: User, mark: int, comment: str | None) -> Feedback:
     state = feedback_state(activity, user)
     if not state.allowed:
-        raise FeedbackError(state.reason)
+        raise DomainError(state.reason)
     if not isinstance(mark, int) or not 1 <= mark <= 10:
-        raise FeedbackError("Geef een cijfer van 1 tot en met 10.")
-    comment = (comment or "").replace("\r\n", "\n").strip()
-    if len(comment) > MAX_COMMENT:
-        raise FeedbackError(f"Je opmerking mag hoogstens {MAX_COMMENT} tekens hebben.")
+        raise DomainError("Geef een cijfer van 1 tot en met 10.", field="mark")
+    comment = clean_text(comment, "je opmerking", MAX_COMMENT, field="comment")
     feedback = state.existing
     if feedback is None:
         feedback = Feedback(activity_id=activity.id, user_id=user.id, mark=mark, comment=comment)
         db.session.add(feedback)
-        try:
-            db.session.commit()
-            return feedback
-        except IntegrityError:  # sent twice at the same moment: the second one updates
-            db.session.rollback()
-            feedback = db.session.scalar(select(Feedback).where(Feedback.activity_id == activity.id,
-                                                                Feedback.user_id == user.id))
+        db.session.flush()
+        return feedback
     feedback.mark = mark
     feedback.comment = comment
     feedback.updated_at = utcnow()
-    db.session.commit()
     return feedback
 
 
@@ -81,6 +83,9 @@ def invite_feedback(now: datetime | None = None, within: timedelta = INVITE_WITH
 
     Idempotent: each attendance is claimed with a guarded UPDATE, so nobody is invited twice. Course
     sessions are left to the learning feature. Returns the number of mails queued.
+
+    Not @transactional on purpose: a command loop that commits every INVITE_BATCH mails, so a big run
+    keeps its transactions (and SQLite's write lock) short; each claim and its mail are committed together.
     """
     now = now or utcnow()
     rows = db.session.execute(
@@ -101,12 +106,14 @@ def invite_feedback(now: datetime | None = None, within: timedelta = INVITE_WITH
         if claimed != 1:
             continue
         user, activity = db.session.get(User, user_id), db.session.get(Activity, activity_id)
-        body = mail.render("mail_feedback.txt", user=user, activity=activity,
-                           link=mail.link("activities.feedback", activity_id=activity.id),
-                           forgot=mail.link("auth.forgot_password"), has_password=bool(user.password_hash))
-        queue_mail(user.email, f"Hoe was het? {activity.title}", body)
+        if not compose.send(user, f"Hoe was het? {activity.title}", "activities/mail_feedback.txt",
+                            activity=activity,
+                            link=compose.absolute_url("activities.feedback", activity_id=activity.id),
+                            forgot=compose.absolute_url("auth.forgot_password"),
+                            has_password=bool(user.password_hash)):
+            continue
         sent += 1
-        if sent % 200 == 0:
+        if sent % INVITE_BATCH == 0:
             db.session.commit()
     db.session.commit()
     return sent

@@ -1,24 +1,12 @@
-"""Mail of the activities feature: plain-text bodies from templates, each with an .ics attachment.
+"""Mail about one activity, through the one composer (notifications.compose): a plain-text body from a
+template of this feature, with the activity as an .ics attachment.
 
-Everything goes through the outbox (notifications.services.queue_mail) inside the caller's
-transaction, so a mail leaves only if the change it reports is committed. Rendering uses the Jinja
-environment directly (no request context), so commands send the same mails as web requests.
+Everything is queued in the caller's transaction, so a mail leaves only if the change it reports is
+committed; commands send exactly the mails a web request would.
 """
-from flask import current_app
-
-from ..notifications.services import Attachment, queue_mail
+from ..notifications import compose
 from .ics import activity_ics
 from .models import Activity
-
-
-def link(endpoint: str, **values) -> str:
-    """An absolute link for a mail, also outside a request (commands)."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config.get("BASE_URL", "").rstrip("/") + path
-
-
-def render(template: str, **context) -> str:
-    return current_app.jinja_env.get_template(f"activities/{template}").render(**context)
 
 
 def place(activity: Activity) -> str:
@@ -29,18 +17,14 @@ def place(activity: Activity) -> str:
 def detail_link(activity: Activity) -> str | None:
     if activity.cohort_id is not None:
         return None  # course sessions have no public page
-    return link("activities.detail", activity_id=activity.id)
+    return compose.absolute_url("activities.detail", activity_id=activity.id)
 
 
 def send_activity_mail(user, activity: Activity, template: str, subject: str, method: str = "REQUEST",
                        **context) -> bool:
     """Queue one mail about ``activity`` to ``user`` with the activity as .ics; False without an address."""
-    if not getattr(user, "email", None):
-        return False
     url = detail_link(activity)
-    body = render(template, user=user, activity=activity, place=place(activity), url=url,
-                  mine_url=link("activities.mine"), **context)
-    ics = activity_ics(activity, method=method, url=url)
-    queue_mail(user.email, subject, body,
-               attachments=[Attachment(f"activiteit-{activity.id}.ics", f"text/calendar; method={method}", ics)])
-    return True
+    attachment = compose.ics_attachment(f"activiteit-{activity.id}", activity_ics(activity, method=method, url=url),
+                                        method)
+    return compose.send(user, subject, f"activities/{template}", attachments=[attachment], activity=activity,
+                        place=place(activity), url=url, mine_url=compose.absolute_url("activities.mine"), **context)

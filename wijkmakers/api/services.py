@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from ..activities.models import ACTIVITY_KINDS, KIND_SESSION, Activity
-from ..activities.services import agenda_query
+from ..activities.agenda import agenda_query
 from ..auth.models import User
 from ..core.audit import record
 from ..core.permissions import COORDINATOR
@@ -19,7 +19,7 @@ VALIDITY_DAYS = {"90": 90, "365": 365}
 MAX_ACTIVE_TOKENS = 10
 # Writing "last used" on every request would turn reads into writes; once per few minutes is enough.
 LAST_USED_GRANULARITY = timedelta(minutes=5)
-# The kinds on the public agenda of the website (activities.services.agenda_query): all but course sessions.
+# The kinds on the public agenda of the website (activities.agenda.agenda_query): all but course sessions.
 PUBLIC_KINDS = tuple(k for k in ACTIVITY_KINDS if k != KIND_SESSION)
 
 

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..activities.services import parse_month
+from ..activities.agenda import parse_month
 from ..auth.models import NEIGHBOURHOODS
 from ..core.errors import render_error
 from ..core.permissions import COORDINATOR, public, roles_required

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import contains_eager
 
 from ..activities.models import STATUS_PLANNED, Activity, ActivityGuide, Attendance, Registration
-from ..activities.services import registration_counts
+from ..activities.overview import registration_counts
 from ..auth.models import User, UserRole
 from ..core.cache import remember
 from ..core.timeutil import local_to_utc, local_today, utcnow

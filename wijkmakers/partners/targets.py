@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
-from ..activities import services as activities
+from ..activities import signups as activities
 from ..activities.models import REG_CONFIRMED, STATUS_PLANNED, Activity, Registration
 from ..core.errors import DomainError
 from ..core.timeutil import nl_datetime, utcnow
@@ -47,7 +47,7 @@ class Target:
     def seats_left(self) -> int:
         if self.kind == KIND_COHORT:
             return learning.seats_left(self.obj)
-        return activities.seats_left(self.obj)  # issue15-merge: learning/activities call
+        return activities.seats_left(self.obj)
 
 
 def parse_code(value: str | None) -> tuple[str, int] | None:
@@ -144,9 +144,8 @@ def enrol(target: Target, user, by, organisation_id: int | None, notify: bool = 
         if target.kind == KIND_COHORT:
             record = learning.enrol(target.obj, user, by=by, notify=notify)
         else:
-            # issue15-merge: learning/activities call
-            record = activities.register(target.obj, user, by=by, commit=False, notify=notify)
-    except (learning.EnrolmentError, activities.SignupError) as exc:  # issue15-merge: learning/activities call
+            record = activities.register(target.obj, user, by=by, notify=notify)
+    except (learning.EnrolmentError, activities.SignupError) as exc:
         raise DomainError(str(exc)) from exc
     if target.kind == KIND_ACTIVITY and getattr(record, "status", None) != REG_CONFIRMED:
         raise DomainError(f"Er is geen plaats meer bij {target.label}: {user.name} zou op de wachtlijst komen.")
