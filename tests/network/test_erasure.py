@@ -3,6 +3,7 @@ import pytest
 from sqlalchemy import func, select
 
 from wijkmakers.core.errors import DomainError
+from wijkmakers.core.timeutil import utcnow
 from wijkmakers.core.transaction import transactional
 
 from wijkmakers.extensions import db
@@ -87,3 +88,23 @@ def test_erase_inside_a_transaction_is_rolled_back_with_it(world):
 def test_erase_someone_without_network_data(world):
     assert erase_network_data(world.carla.id) == {"profiles": 0, "requests": 0, "blocks": 0, "follows": 0,
                                                            "initiatives": 0}
+
+
+def test_the_coordinators_erasure_of_a_person_erases_their_network_data(client, world):
+    """people.privacy.erase_person sends person_erased; network.subscribers runs erase_network_data in it."""
+    mine = create_initiative(world.anna, title="Energiecafé bij Anna thuis", neighbourhood="Selwerd",
+                             theme="energietransitie", summary="Bij mij thuis, Eikenlaan 3.")
+    follow(world.bas, mine.id)
+    to_anna = send_contact_request(world.bas, world.anna.id, MESSAGE)
+    world.anna.erasure_requested_at = utcnow()
+    db.session.commit()
+    login(client, world.coordinator)
+    assert client.post(f"/beheer/privacyverzoeken/{world.anna.id}/wissen").status_code == 302
+    db.session.expire_all()
+    assert profile_of(world.anna.id) is None
+    request = db.session.get(ContactRequest, to_anna.id)
+    assert request.message == "" and request.recipient_id is None
+    erased = db.session.get(Initiative, mine.id)
+    assert erased.author_id is None and erased.summary == "" and erased.title == "(verwijderd)"
+    assert db.session.scalar(select(func.count()).select_from(InitiativeFollower)) == 0
+    assert profile_of(world.bas.id) is not None  # only Anna's data went

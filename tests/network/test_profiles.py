@@ -114,3 +114,15 @@ def test_deleting_the_profile(client, world):
 
 def test_tags_are_normalised():
     assert normalise_tags(" Moestuin ;moestuin,  jongeren   werk ,,") == "Moestuin, jongeren werk"
+
+
+def test_a_broken_rule_lands_under_its_own_field_and_answers_422(client, world):
+    """normalise_tags raises DomainError(field="tags"): the message shows under the tags field, not the name."""
+    login(client, world.carla)
+    response = client.post("/netwerk/mijn-profiel", data={"display_name": "Carla", "tags": ",".join("abcdefghijk")})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    error = html.split('id="tags-fout"', 1)[1].split("</p>", 1)[0]
+    assert "Kies hoogstens 10 eigen onderwerpen; je noemde er 11." in error
+    assert 'id="display_name-fout"' not in html
+    assert profile_of(world.carla.id) is None
