@@ -83,11 +83,13 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-@transactional
 def create_user(email: str | None, name: str, roles: list[str] | tuple = (), password: str | None = None,
                 **fields) -> User:
     """The one way to make an account: normalised, unique e-mail address (or none, for someone signed up
-    by phone), password rules, roles. Inside a caller's transaction it joins it."""
+    by phone), password rules, roles. It only adds the account to the session, like queue_mail: it is a
+    step of a larger process (an invitation, a sign-up, a bulk enrolment), so call it inside that
+    process's @transactional function (or through core.transaction.run, as the `flask user create`
+    command does); it never commits on its own."""
     email = normalise_email(email)
     if email and user_by_email(email):
         raise AccountError("Er bestaat al een account met dit e-mailadres.", "email")
