@@ -10,7 +10,7 @@ from wijkmakers.auth.models import User
 from wijkmakers.core.timeutil import utcnow
 from wijkmakers.demo.data import load_demo
 from wijkmakers.extensions import db
-from wijkmakers.people.services import erase_person
+from wijkmakers.people.privacy import erase_person
 
 
 from ..conftest import TEST_NOW

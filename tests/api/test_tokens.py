@@ -2,11 +2,12 @@
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from wijkmakers.api import services
 from wijkmakers.api.models import ApiToken
 from wijkmakers.core.audit import AuditEvent
+from wijkmakers.core.errors import DomainError
 from wijkmakers.extensions import db
 
 from ..conftest import login
@@ -42,19 +43,29 @@ def test_create_shows_the_token_once(client, coordinator):
 def test_create_validates(client, coordinator):
     login(client, coordinator)
     response = client.post("/api-sleutels", data={"name": "   ", "validity": "90"})
-    assert "Geef de sleutel een naam" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Geef de sleutel een naam" in response.get_data(as_text=True)
     response = client.post("/api-sleutels", data={"name": "x" * 81, "validity": "90"})
-    assert "hoogstens 80 tekens" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "hoogstens 80 tekens" in response.get_data(as_text=True)
     response = client.post("/api-sleutels", data={"name": "ok", "validity": "99999"})
-    assert response.status_code == 200 and 'value="wm_' not in response.get_data(as_text=True)
+    assert response.status_code == 422 and 'value="wm_' not in response.get_data(as_text=True)
     assert db.session.scalar(select(ApiToken)) is None
 
 
 def test_at_most_ten_active_tokens(coordinator):
     for i in range(services.MAX_ACTIVE_TOKENS):
         services.create_token(coordinator, f"sleutel {i}", 90)
-    with pytest.raises(services.TokenError):
+    with pytest.raises(DomainError, match="al 10 actieve sleutels"):
         services.create_token(coordinator, "een te veel", 90)
+
+
+def test_the_eleventh_token_is_refused_on_the_page_with_422(client, coordinator):
+    for i in range(services.MAX_ACTIVE_TOKENS):
+        services.create_token(coordinator, f"sleutel {i}", 90)
+    login(client, coordinator)
+    response = client.post("/api-sleutels", data={"name": "een te veel", "validity": "90"})
+    assert response.status_code == 422 and "Trek er eerst een in." in response.get_data(as_text=True)
+    assert 'value="wm_' not in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(ApiToken)) == services.MAX_ACTIVE_TOKENS
 
 
 def test_revoke_own_token_but_not_someone_elses(client, make, coordinator, token):

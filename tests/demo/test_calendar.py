@@ -23,7 +23,8 @@ from wijkmakers.demo.dates import is_public_holiday
 from wijkmakers.extensions import db
 from wijkmakers.home import services as home
 from wijkmakers.learning import completion, traineeship
-from wijkmakers.network import services as network
+from wijkmakers.network.followups import due_followups
+from wijkmakers.network.profiles import profile_of
 from wijkmakers.learning.models import (ENROLMENT_ACTIVE, PROGRAMME_LEERGANG, PROGRAMME_TRAINEESHIP, Cohort,
                                         Enrolment, ModuleProgress, Placement, Programme)
 
@@ -140,8 +141,8 @@ def _every_demo_login_finds_what_the_readme_promises(now, client):
         Placement.enrolment_id == trainee.id))}
     assert placements[phase].mentor_id == partner.id and placements[1].completed_at is not None
     assert track.name != leergang.name
-    assert [row.email for row in db.session.execute(network.due_followups(now))] == ["trainee@wijkmakers.example"]
-    assert network.profile_of(milan.id).opted_in and network.profile_of(sanne.id) is None
+    assert [row.email for row in db.session.execute(due_followups(now))] == ["trainee@wijkmakers.example"]
+    assert profile_of(milan.id).opted_in and profile_of(sanne.id) is None
     assert "Milan Hoekstra" in _page(client, "mentor", "/leren/trainees")
     assert "Milan Hoekstra" in _page(client, "partner", "/leren/trainees")
     assert "Woonstichting Noorderhuis" in _page(client, "partner", "/")

@@ -9,13 +9,13 @@ from wijkmakers.auth.models import KIND_PROFESSIONAL, KIND_RESIDENT, User
 from wijkmakers.core.timeutil import utcnow
 from wijkmakers.extensions import db
 from wijkmakers.learning.models import ENROLMENT_COMPLETED, Cohort, Enrolment, Module, ModuleProgress, Programme
-from wijkmakers.network import services
+from wijkmakers.network.profiles import save_profile
 
 
 def opt_in(user, *, display_name=None, neighbourhood="Selwerd", themes=("energietransitie",), tags="",
            working_on="", introduction="", show_organisation=True, show_kind=True, show_participation=True,
            accepts_contact=True):
-    return services.save_profile(
+    return save_profile(
         user, display_name=display_name or user.name, neighbourhood=neighbourhood, themes=list(themes), tags=tags,
         working_on=working_on, introduction=introduction, show_organisation=show_organisation, show_kind=show_kind,
         show_participation=show_participation, accepts_contact=accepts_contact)

@@ -3,7 +3,9 @@ import pytest
 from sqlalchemy import select
 
 from wijkmakers.extensions import db
-from wijkmakers.network import services
+from wijkmakers.network.initiatives import create_initiative, visible_initiative
+from wijkmakers.network.messages import block_sender, send_contact_request
+from wijkmakers.network.profiles import profile_of
 from wijkmakers.network.models import ContactRequest, NetworkBlock
 
 from ..conftest import login, outbox
@@ -16,13 +18,13 @@ MESSAGE = "Hallo, zullen we eens kennismaken over energie in de wijk?"
 def scene(world):
     """Anna opted in, has an initiative, an action plan and blocked Bas after his first message."""
     plan = make_plan(world.anna)
-    initiative = services.create_initiative(world.anna, title="Energiecafé", neighbourhood="Selwerd",
+    initiative = create_initiative(world.anna, title="Energiecafé", neighbourhood="Selwerd",
                                             theme="energietransitie", summary="Elke maand een energiecafé.",
                                             progress_id=plan.id)
-    request = services.send_contact_request(world.bas, world.anna.id, MESSAGE)
-    services.block_sender(world.anna, request.id)
+    request = send_contact_request(world.bas, world.anna.id, MESSAGE)
+    block_sender(world.anna, request.id)
     block = db.session.scalar(select(NetworkBlock))
-    return {"profile": services.profile_of(world.anna.id).id, "initiative": initiative.id, "request": request.id,
+    return {"profile": profile_of(world.anna.id).id, "initiative": initiative.id, "request": request.id,
             "plan": plan.id, "block": block.id, "report": 1}
 
 
@@ -96,7 +98,7 @@ def test_someone_who_did_not_opt_in_sees_nothing_of_others(client, world, scene)
         for secret in ("Anna Bakker", "Energiecafé", "energiecafé", MESSAGE, "anna@example.org"):
             assert secret not in html, (method, template, secret)
     assert len(outbox()) == mails
-    assert services.profile_of(world.carla.id) is None
+    assert profile_of(world.carla.id) is None
     db.session.expire_all()
     assert db.session.get(ContactRequest, scene["request"]).status != "beantwoord"
 
@@ -136,7 +138,7 @@ def test_blocked_sender(client, world, scene):
                                                                 ContactRequest.status == "open")).all()
     assert delivered == []
     db.session.expire_all()
-    assert services.visible_initiative(scene["initiative"], world.anna).initiative.title == "Energiecafé"
+    assert visible_initiative(scene["initiative"], world.anna).initiative.title == "Energiecafé"
     # and Anna's own pages are untouched by all of this
     login(client, world.anna)
     assert "Nog een bericht, met genoeg tekst erin." not in client.get("/netwerk/berichten").get_data(as_text=True)

@@ -9,7 +9,10 @@ from wijkmakers.demo.data import load_demo
 from wijkmakers.demo.network import load_demo_network
 from wijkmakers.extensions import db
 from wijkmakers.learning.models import ModuleProgress
-from wijkmakers.network import services
+from wijkmakers.network.figures import network_figures
+from wijkmakers.network.followups import due_followups
+from wijkmakers.network.initiatives import own_action_plans
+from wijkmakers.network.profiles import profile_of
 from wijkmakers.network.models import ContactRequest, Initiative, NetworkProfile
 
 
@@ -31,24 +34,24 @@ def _user(key):
 
 
 def _demo_network_is_realistic():
-    figures = services.network_figures()
+    figures = network_figures()
     people = db.session.scalar(select(func.count()).select_from(User))
     assert 0.05 * people < figures["profiles"]["opted_in"] < 0.3 * people
     assert figures["profiles"]["by_kind"]["bewoner"] > 0 and figures["profiles"]["by_kind"]["professional"] > 0
     assert figures["initiatives"]["total"] >= 10
     assert all(figures["initiatives"]["by_status"][s] > 0 for s in ("idee", "bezig", "gestopt"))
     assert figures["contact_requests"]["answered"] > 0
-    assert services.profile_of(_user("deelnemer").id) is None  # she opts in during the demo
+    assert profile_of(_user("deelnemer").id) is None  # she opts in during the demo
     assert not db.session.scalar(select(NetworkProfile.id).join(User).where(User.email.like("organisator@%")))
-    trainee = services.profile_of(_user("trainee").id)
+    trainee = profile_of(_user("trainee").id)
     assert trainee.opted_in and trainee.neighbourhood == "Selwerd"
     # exactly one follow-up is due: trainee@'s
-    due = db.session.execute(services.due_followups(NOW)).all()
+    due = db.session.execute(due_followups(NOW)).all()
     assert [row.email for row in due] == ["trainee@wijkmakers.example"]
     assert db.session.scalar(select(func.count()).select_from(ModuleProgress)
                              .where(ModuleProgress.action_plan != "", ModuleProgress.action_plan_at.is_(None))) == 0
     load_demo_network(NOW)  # a second call adds nothing
-    assert services.network_figures() == figures
+    assert network_figures() == figures
 
 
 def test_demo_network_and_issue_9_done_as_the_demo_people(client, demo):
@@ -79,7 +82,7 @@ def test_demo_network_and_issue_9_done_as_the_demo_people(client, demo):
     [mail] = outbox("trainee@wijkmakers.example")
     assert "deelnemer@wijkmakers.example" not in mail.body
     # ... and publishes her action plan as an initiative.
-    plans = services.own_action_plans(sanne)
+    plans = own_action_plans(sanne)
     assert plans, "the demo participant has written action plans"
     plan = plans[0][0]
     form = client.get(f"/netwerk/initiatieven/nieuw?plan={plan.id}")

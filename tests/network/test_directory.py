@@ -8,7 +8,8 @@ from wijkmakers.activities.models import Attendance
 from wijkmakers.auth.models import KIND_PROFESSIONAL, KIND_RESIDENT
 from wijkmakers.extensions import db
 from wijkmakers.learning.models import Cohort
-from wijkmakers.network import services
+from wijkmakers.network.followups import months_before
+from wijkmakers.network.profiles import profile_of, withdraw
 
 from ..conftest import login
 from .conftest import enrol, make_cohort, opt_in
@@ -73,7 +74,7 @@ def test_cohort_and_year_filters(client, world, make):
     assert _names(client, "?jaar=2023") == {"Anna Bakker"}
     assert _names(client, "?jaar=2024") == {"Anna Bakker"}  # she walked along in 2024
     assert _names(client, "?jaar=2021") == set()
-    page = client.get(f"/netwerk/mensen/{services.profile_of(world.anna.id).id}").get_data(as_text=True)
+    page = client.get(f"/netwerk/mensen/{profile_of(world.anna.id).id}").get_data(as_text=True)
     assert "Leergang Wijkontwikkeling 2022-2023" in page and "2024" in page
 
 
@@ -90,8 +91,8 @@ def test_bad_filter_values_are_ignored(client, world):
 def test_unknown_or_hidden_profiles_give_404(client, world):
     login(client, world.bas)
     assert client.get("/netwerk/mensen/999999").status_code == 404
-    services.withdraw(world.anna)
-    assert client.get(f"/netwerk/mensen/{services.profile_of(world.anna.id).id}").status_code == 404
+    withdraw(world.anna)
+    assert client.get(f"/netwerk/mensen/{profile_of(world.anna.id).id}").status_code == 404
 
 
 def test_inactive_accounts_are_not_listed(client, world):
@@ -139,7 +140,7 @@ def test_pagination(client, world, make):
 
 
 def test_months_before_clamps_the_day():
-    assert services.months_before(datetime(2026, 5, 31, 10), 3) == datetime(2026, 2, 28, 10)
-    assert services.months_before(datetime(2026, 1, 15), 3) == datetime(2025, 10, 15)
-    assert services.months_before(datetime(2024, 5, 31), 3) == datetime(2024, 2, 29)
-    assert services.months_before(datetime(2026, 3, 1), 3) - timedelta(days=0) == datetime(2025, 12, 1)
+    assert months_before(datetime(2026, 5, 31, 10), 3) == datetime(2026, 2, 28, 10)
+    assert months_before(datetime(2026, 1, 15), 3) == datetime(2025, 10, 15)
+    assert months_before(datetime(2024, 5, 31), 3) == datetime(2024, 2, 29)
+    assert months_before(datetime(2026, 3, 1), 3) - timedelta(days=0) == datetime(2025, 12, 1)

@@ -4,7 +4,10 @@ from datetime import datetime
 from sqlalchemy import select
 
 from wijkmakers.extensions import db
-from wijkmakers.network import services
+from wijkmakers.network.figures import network_figures
+from wijkmakers.network.initiatives import create_initiative, follow
+from wijkmakers.network.messages import answer_request, send_contact_request
+from wijkmakers.network.profiles import withdraw
 from wijkmakers.network.models import ContactRequest, Initiative
 
 from ..conftest import login
@@ -15,23 +18,23 @@ MESSAGE = "Hallo, zullen we eens kennismaken over energie in de wijk?"
 
 def _world_with_activity(world):
     opt_in(world.carla, neighbourhood="Beijum")
-    services.withdraw(world.carla)
-    first = services.send_contact_request(world.bas, world.anna.id, MESSAGE)
-    services.answer_request(world.anna, first.id, "Graag!")
-    services.send_contact_request(world.anna, world.bas.id, MESSAGE)
+    withdraw(world.carla)
+    first = send_contact_request(world.bas, world.anna.id, MESSAGE)
+    answer_request(world.anna, first.id, "Graag!")
+    send_contact_request(world.anna, world.bas.id, MESSAGE)
     plan = make_plan(world.anna, outcome="Gedaan.")
     make_plan(world.bas, followup_sent_at=datetime(2026, 1, 1))
     make_plan(world.bas, module=make_module(slug="g", title="G", theme="governance"))
-    services.create_initiative(world.anna, title="Energiecafé", neighbourhood="Selwerd", theme="energietransitie",
+    create_initiative(world.anna, title="Energiecafé", neighbourhood="Selwerd", theme="energietransitie",
                                summary="Elke maand een energiecafé.", progress_id=plan.id, status="bezig")
-    initiative = services.create_initiative(world.bas, title="Panel", neighbourhood=None, theme=None,
+    initiative = create_initiative(world.bas, title="Panel", neighbourhood=None, theme=None,
                                             summary="Een bewonerspanel opzetten.")
-    services.follow(world.anna, initiative.id)
+    follow(world.anna, initiative.id)
 
 
 def test_network_figures_shape_and_values(world):
     _world_with_activity(world)
-    figures = services.network_figures()
+    figures = network_figures()
     assert figures["year"] is None
     assert figures["profiles"] == {"opted_in": 2, "withdrawn": 1, "by_kind": {"bewoner": 1, "professional": 1}}
     requests = figures["contact_requests"]
@@ -53,12 +56,12 @@ def test_figures_for_a_year(world):
     db.session.execute(Initiative.__table__.update().where(Initiative.title == "Panel")
                        .values(created_at=datetime(2024, 6, 1)))
     db.session.commit()
-    figures = services.network_figures(2024)
+    figures = network_figures(2024)
     assert figures["year"] == 2024
     assert figures["contact_requests"]["total"] == 2
     assert figures["initiatives"]["total"] == 1 and figures["initiatives"]["by_status"]["idee"] == 1
     assert figures["action_plans"]["total"] == 0 and figures["action_plans"]["with_outcome_pct"] is None
-    empty = services.network_figures(2019)
+    empty = network_figures(2019)
     assert empty["contact_requests"]["answered_pct"] is None and empty["initiatives"]["total"] == 0
 
 

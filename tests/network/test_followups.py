@@ -6,7 +6,8 @@ from sqlalchemy import select
 from wijkmakers.core.timeutil import utcnow
 from wijkmakers.extensions import db
 from wijkmakers.learning.models import ModuleProgress
-from wijkmakers.network import services
+from wijkmakers.network.followups import send_followups
+from wijkmakers.network.initiatives import create_initiative, follow
 from wijkmakers.network.models import UPDATE_FOLLOWUP, InitiativeFollower, InitiativeUpdate
 
 from ..conftest import login, outbox
@@ -29,7 +30,7 @@ def test_followup_is_sent_once_after_three_months(world, make):
     make_plan(inactive, written=datetime(2025, 1, 1))
     db.session.commit()
 
-    assert services.send_followups(now=NOW) == 1
+    assert send_followups(now=NOW) == 1
     [mail] = outbox()
     assert mail.recipient == "anna@example.org"
     assert "Energietransitie" in mail.subject
@@ -38,8 +39,8 @@ def test_followup_is_sent_once_after_three_months(world, make):
     db.session.expire_all()
     assert db.session.get(ModuleProgress, due.id).followup_sent_at == NOW
     # idempotent
-    assert services.send_followups(now=NOW) == 0
-    assert services.send_followups(now=NOW + timedelta(days=30)) == 1  # Bas's plan is due by then
+    assert send_followups(now=NOW) == 0
+    assert send_followups(now=NOW + timedelta(days=30)) == 1  # Bas's plan is due by then
     assert len(outbox()) == 2
 
 
@@ -57,14 +58,14 @@ def test_followups_command(app, world):
 
 def test_followup_page_records_the_outcome_and_an_initiative_update(client, world):
     plan = make_plan(world.anna, written=utcnow() - timedelta(days=100))
-    initiative = services.create_initiative(world.anna, title="Warmteavond", neighbourhood="Selwerd",
+    initiative = create_initiative(world.anna, title="Warmteavond", neighbourhood="Selwerd",
                                             theme="energietransitie", summary="Een warmteavond.", progress_id=plan.id)
-    services.follow(world.bas, initiative.id)
+    follow(world.bas, initiative.id)
     login(client, world.anna)
     page = client.get(f"/netwerk/opvolging/{plan.id}")
     assert page.status_code == 200 and "warmteavond in het buurthuis" in page.get_data(as_text=True)
     response = client.post(f"/netwerk/opvolging/{plan.id}", data={"outcome": "", "status": ""})
-    assert response.status_code == 400 and "Vertel kort wat er van je plan is gekomen." in response.get_data(
+    assert response.status_code == 422 and "Vertel kort wat er van je plan is gekomen." in response.get_data(
         as_text=True)
     response = client.post(f"/netwerk/opvolging/{plan.id}",
                            data={"outcome": "Twee avonden gehouden, dertig buren kwamen.", "status": "klaar"})

@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from wijkmakers.auth.models import User
 from wijkmakers.extensions import db
-from wijkmakers.network import services
+from wijkmakers.network.initiatives import create_initiative, follow
+from wijkmakers.network.messages import answer_request
 from wijkmakers.network.models import KIND_HELP, ContactRequest, Initiative, InitiativeFollower
 
 from ..conftest import login, outbox
@@ -35,7 +36,7 @@ def test_publish_an_action_plan_as_initiative(client, world):
     assert initiative.progress_id == plan.id and initiative.author_id == world.anna.id
     # once is enough
     response = client.post("/netwerk/initiatieven/nieuw", data=dict(FORM, plan=str(plan.id)))
-    assert response.status_code == 400 and "al een initiatief gemaakt" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "al een initiatief gemaakt" in response.get_data(as_text=True)
 
     login(client, world.bas)
     assert _titles(client) == {"Energiecafé in Selwerd"}
@@ -56,11 +57,11 @@ def test_initiative_from_scratch_and_form_errors(client, world):
     login(client, world.bas)
     response = client.post("/netwerk/initiatieven/nieuw", data=dict(FORM, title="", summary="kort"))
     html = response.get_data(as_text=True)
-    assert response.status_code == 400 and "Geef je initiatief een titel." in html and "Schrijf 10 tot" in html
+    assert response.status_code == 422 and "Geef je initiatief een titel." in html and "Schrijf 10 tot" in html
     response = client.post("/netwerk/initiatieven/nieuw", data=dict(FORM, status="verzonnen"))
-    assert response.status_code == 400 and "Kies een stand van zaken" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Kies een stand van zaken" in response.get_data(as_text=True)
     response = client.post("/netwerk/initiatieven/nieuw", data=dict(FORM, theme="astrologie"))
-    assert response.status_code == 400 and "Kies een thema uit de lijst" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Kies een thema uit de lijst" in response.get_data(as_text=True)
     assert client.post("/netwerk/initiatieven/nieuw", data=FORM).status_code == 302
 
 
@@ -72,7 +73,7 @@ def test_not_opted_in_cannot_publish_or_browse(client, world):
         assert "Zet daarom eerst je netwerkprofiel aan" in response.get_data(as_text=True)
         assert client.post("/netwerk/initiatieven/nieuw", data=FORM).status_code == 403
     assert db.session.scalar(select(Initiative)) is None
-    services.create_initiative(world.anna, title="Zichtbaar voor leden", neighbourhood=None, theme=None,
+    create_initiative(world.anna, title="Zichtbaar voor leden", neighbourhood=None, theme=None,
                                summary="Alleen voor mensen in het netwerk.")
     login(client, world.carla)
     response = client.get("/netwerk/initiatieven")
@@ -84,9 +85,9 @@ def test_not_opted_in_cannot_publish_or_browse(client, world):
 
 
 def test_filters(client, world):
-    services.create_initiative(world.anna, title="Energiecafé", neighbourhood="Selwerd", theme="energietransitie",
+    create_initiative(world.anna, title="Energiecafé", neighbourhood="Selwerd", theme="energietransitie",
                                summary="Elke maand een energiecafé.", status="bezig")
-    services.create_initiative(world.bas, title="Bewonerspanel", neighbourhood="Paddepoel",
+    create_initiative(world.bas, title="Bewonerspanel", neighbourhood="Paddepoel",
                                theme="bewonersparticipatie", summary="Een panel van twintig bewoners.")
     login(client, world.bas)
     assert _titles(client, "?thema=energietransitie") == {"Energiecafé"}
@@ -95,12 +96,12 @@ def test_filters(client, world):
     assert _titles(client, "?q=twintig") == {"Bewonerspanel"}
     assert _titles(client, "?status=onzin&thema=x&wijk=y&pagina=-1") == {"Energiecafé", "Bewonerspanel"}
     energy = db.session.scalar(select(Initiative).where(Initiative.title == "Energiecafé"))
-    services.follow(world.bas, energy.id)
+    follow(world.bas, energy.id)
     assert _titles(client, "?volgend=1") == {"Energiecafé"}
 
 
 def test_only_the_author_edits_updates_and_deletes(client, world):
-    initiative = services.create_initiative(world.anna, title="Energiecafé", neighbourhood="Selwerd",
+    initiative = create_initiative(world.anna, title="Energiecafé", neighbourhood="Selwerd",
                                             theme="energietransitie", summary="Elke maand een energiecafé.")
     login(client, world.bas)
     assert client.get(f"/netwerk/initiatieven/{initiative.id}/bewerken").status_code == 404
@@ -122,7 +123,7 @@ def test_only_the_author_edits_updates_and_deletes(client, world):
 
 
 def test_followers_get_updates_by_mail(client, world):
-    initiative = services.create_initiative(world.anna, title="Energiecafé", neighbourhood="Selwerd",
+    initiative = create_initiative(world.anna, title="Energiecafé", neighbourhood="Selwerd",
                                             theme="energietransitie", summary="Elke maand een energiecafé.")
     login(client, world.bas)
     assert client.post(f"/netwerk/initiatieven/{initiative.id}/volgen").status_code == 302
@@ -132,7 +133,7 @@ def test_followers_get_updates_by_mail(client, world):
 
     login(client, world.anna)
     response = client.post(f"/netwerk/initiatieven/{initiative.id}/updates", data={"body": "", "status": ""})
-    assert response.status_code == 400 and "Schrijf een korte update." in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Schrijf een korte update." in response.get_data(as_text=True)
     response = client.post(f"/netwerk/initiatieven/{initiative.id}/updates",
                            data={"body": "Eerste avond: twintig buren!", "status": "bezig"})
     assert response.status_code == 302
@@ -149,11 +150,11 @@ def test_followers_get_updates_by_mail(client, world):
 
 
 def test_offer_help_goes_to_the_author_through_the_outbox(client, world):
-    initiative = services.create_initiative(world.anna, title="Energiecafé", neighbourhood="Selwerd",
+    initiative = create_initiative(world.anna, title="Energiecafé", neighbourhood="Selwerd",
                                             theme="energietransitie", summary="Elke maand een energiecafé.")
     login(client, world.bas)
     response = client.post(f"/netwerk/initiatieven/{initiative.id}/hulp", data={"message": "kort"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     response = client.post(f"/netwerk/initiatieven/{initiative.id}/hulp",
                            data={"message": "Ik kan helpen met flyers en een zaal."})
     assert response.status_code == 302
@@ -165,11 +166,11 @@ def test_offer_help_goes_to_the_author_through_the_outbox(client, world):
     inbox = client.get("/netwerk/berichten").get_data(as_text=True)
     assert "Hulpaanbod voor Energiecafé" in inbox
     # help offers count towards the same daily limit and follow the same answer rule
-    services.answer_request(world.anna, request.id, "Graag!")
+    answer_request(world.anna, request.id, "Graag!")
     assert outbox("bas@example.org")[0].reply_to == "anna@example.org"
     # no help offers on one's own initiative
     response = client.post(f"/netwerk/initiatieven/{initiative.id}/hulp", data={"message": "Ik help mezelf graag."})
-    assert response.status_code == 400
+    assert response.status_code == 422
 
 
 def test_initiative_list_issues_a_constant_number_of_queries(client, world, make, count_queries):
@@ -179,9 +180,9 @@ def test_initiative_list_issues_a_constant_number_of_queries(client, world, make
         for i in range(start, start + n):
             user = make.user(name=f"Maker {i}")
             opt_in(user)
-            services.create_initiative(user, title=f"Initiatief {i}", neighbourhood="Beijum", theme="governance",
+            create_initiative(user, title=f"Initiatief {i}", neighbourhood="Beijum", theme="governance",
                                        summary="Een initiatief om te tellen.")
-            services.follow(db.session.get(User, bas_id), db.session.scalar(select(Initiative.id).where(
+            follow(db.session.get(User, bas_id), db.session.scalar(select(Initiative.id).where(
                 Initiative.title == f"Initiatief {i}")))
 
     add(3, 0)

@@ -2,7 +2,8 @@
 from sqlalchemy import select
 
 from wijkmakers.extensions import db
-from wijkmakers.network import services
+from wijkmakers.network.initiatives import create_initiative
+from wijkmakers.network.profiles import normalise_tags, profile_of
 from wijkmakers.network.models import NetworkProfile
 
 from ..conftest import login
@@ -24,7 +25,7 @@ def test_opting_in_through_the_form(client, world):
 
     response = client.post("/netwerk/mijn-profiel", data=_form())
     assert response.status_code == 302
-    profile = services.profile_of(world.carla.id)
+    profile = profile_of(world.carla.id)
     assert profile.opted_in and profile.opted_in_at is not None
     assert profile.display_name == "Carla"
     assert sorted(t.theme for t in profile.themes) == ["energietransitie", "financiering"]
@@ -35,7 +36,7 @@ def test_opting_in_through_the_form(client, world):
 def test_only_chosen_fields_are_shown_and_never_the_address(client, world):
     login(client, world.carla)
     client.post("/netwerk/mijn-profiel", data=_form(show_kind=""))
-    profile = services.profile_of(world.carla.id)
+    profile = profile_of(world.carla.id)
     login(client, world.bas)
     html = client.get(f"/netwerk/mensen/{profile.id}").get_data(as_text=True)
     assert "Carla" in html and "Een moestuin" in html and "Selwerd" in html
@@ -48,7 +49,7 @@ def test_only_chosen_fields_are_shown_and_never_the_address(client, world):
 
 def test_organisation_shown_only_when_chosen(client, world):
     login(client, world.anna)
-    bas_profile = services.profile_of(world.bas.id)
+    bas_profile = profile_of(world.bas.id)
     assert "Woonstichting Noorderhuis" in client.get(f"/netwerk/mensen/{bas_profile.id}").get_data(as_text=True)
     login(client, world.bas)
     client.post("/netwerk/mijn-profiel", data=_form(display_name="Bas"))  # show_organisation unticked
@@ -60,23 +61,23 @@ def test_organisation_shown_only_when_chosen(client, world):
 def test_profile_form_errors_are_dutch_and_nothing_is_saved(client, world):
     login(client, world.carla)
     response = client.post("/netwerk/mijn-profiel", data=_form(display_name=""))
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Vul de naam in die anderen zien." in response.get_data(as_text=True)
     response = client.post("/netwerk/mijn-profiel", data=_form(neighbourhood="Atlantis"))
-    assert response.status_code == 400 and "Kies een wijk uit de lijst" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Kies een wijk uit de lijst" in response.get_data(as_text=True)
     response = client.post("/netwerk/mijn-profiel", data=_form(themes=["astrologie"]))
-    assert response.status_code == 400 and "Kies thema" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Kies thema" in response.get_data(as_text=True)
     many = ", ".join(f"onderwerp {n}" for n in range(12))
     response = client.post("/netwerk/mijn-profiel", data=_form(tags=many))
-    assert response.status_code == 400 and "hoogstens 10 eigen onderwerpen" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "hoogstens 10 eigen onderwerpen" in response.get_data(as_text=True)
     response = client.post("/netwerk/mijn-profiel", data=_form(introduction="x" * 1001))
-    assert response.status_code == 400
-    assert services.profile_of(world.carla.id) is None
+    assert response.status_code == 422
+    assert profile_of(world.carla.id) is None
 
 
 def test_withdrawing_hides_profile_and_initiatives_at_once(client, world):
-    anna_profile = services.profile_of(world.anna.id)
-    initiative = services.create_initiative(world.anna, title="Energiecafé", neighbourhood="Selwerd",
+    anna_profile = profile_of(world.anna.id)
+    initiative = create_initiative(world.anna, title="Energiecafé", neighbourhood="Selwerd",
                                             theme="energietransitie", summary="Elke maand een energiecafé.")
     login(client, world.bas)
     assert client.get(f"/netwerk/mensen/{anna_profile.id}").status_code == 200
@@ -107,9 +108,21 @@ def test_withdrawing_hides_profile_and_initiatives_at_once(client, world):
 def test_deleting_the_profile(client, world):
     login(client, world.anna)
     assert client.post("/netwerk/mijn-profiel/verwijderen").status_code == 302
-    assert services.profile_of(world.anna.id) is None
+    assert profile_of(world.anna.id) is None
     assert "Meedoen aan het netwerk" in client.get("/netwerk").get_data(as_text=True)
 
 
 def test_tags_are_normalised():
-    assert services.normalise_tags(" Moestuin ;moestuin,  jongeren   werk ,,") == "Moestuin, jongeren werk"
+    assert normalise_tags(" Moestuin ;moestuin,  jongeren   werk ,,") == "Moestuin, jongeren werk"
+
+
+def test_a_broken_rule_lands_under_its_own_field_and_answers_422(client, world):
+    """normalise_tags raises DomainError(field="tags"): the message shows under the tags field, not the name."""
+    login(client, world.carla)
+    response = client.post("/netwerk/mijn-profiel", data={"display_name": "Carla", "tags": ",".join("abcdefghijk")})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    error = html.split('id="tags-fout"', 1)[1].split("</p>", 1)[0]
+    assert "Kies hoogstens 10 eigen onderwerpen; je noemde er 11." in error
+    assert 'id="display_name-fout"' not in html
+    assert profile_of(world.carla.id) is None

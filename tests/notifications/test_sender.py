@@ -228,7 +228,7 @@ def test_a_message_erased_while_it_is_sent_does_not_stop_the_run(app, mailbox, m
 
     def build_then_erase(message):
         email = real_build(message)
-        if message.id == first_id:  # meanwhile the person's data is erased (people.services)
+        if message.id == first_id:  # meanwhile the person's data is erased (people.privacy)
             with db.engine.begin() as other:
                 other.execute(delete(OutboxMessage).where(OutboxMessage.id == first_id))
         return email

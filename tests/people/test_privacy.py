@@ -1,6 +1,7 @@
 import json
 from datetime import datetime
 
+import pytest
 from sqlalchemy import select
 
 from wijkmakers.activities.models import Attendance, Feedback
@@ -8,10 +9,11 @@ from wijkmakers.auth.models import User
 from wijkmakers.auth.signals import person_erased
 from wijkmakers.certificates.models import Certificate
 from wijkmakers.core.audit import AuditEvent
+from wijkmakers.core.errors import DomainError
 from wijkmakers.extensions import db
 from wijkmakers.learning.models import Module, ModuleProgress
 from wijkmakers.notifications.models import OutboxMessage
-from wijkmakers.people import services
+from wijkmakers.people import privacy
 
 from ..conftest import login
 
@@ -59,7 +61,7 @@ def test_erasure_request_needs_confirmation(client, make):
     person, _ = _person_with_history(make)
     login(client, person)
     response = client.post("/mijn-gegevens/verwijderen", data={})
-    assert response.status_code == 400 and "Vink aan" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Vink aan" in response.get_data(as_text=True)
     assert db.session.get(User, person.id).erasure_requested_at is None
     client.post("/mijn-gegevens/verwijderen", data={"confirm": "y"})
     db.session.expire_all()
@@ -79,7 +81,7 @@ def test_coordinator_erases_and_past_figures_stay(client, make):
     assert client.post(f"/beheer/privacyverzoeken/{person.id}/wissen").status_code == 302
     db.session.expire_all()
     erased = db.session.get(User, person.id)
-    assert erased.name == services.ERASED_NAME and erased.email is None and erased.phone is None
+    assert erased.name == privacy.ERASED_NAME and erased.email is None and erased.phone is None
     assert erased.anonymised_at is not None and not erased.is_active and erased.role_keys == set()
     # statistics inputs unchanged: the attendance row, kind, organisation and neighbourhood stay
     attendance = db.session.scalar(select(Attendance).where(Attendance.activity_id == walk.id))
@@ -91,7 +93,7 @@ def test_coordinator_erases_and_past_figures_stay(client, make):
     feedback = db.session.scalar(select(Feedback))
     assert feedback.mark == 8 and feedback.comment == "" and feedback.user_id is None
     certificate = db.session.scalar(select(Certificate))
-    assert certificate.revoked_at is not None and certificate.holder_name == services.ERASED_NAME
+    assert certificate.revoked_at is not None and certificate.holder_name == privacy.ERASED_NAME
     assert db.session.scalar(select(OutboxMessage)) is None
     assert person.id in received
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "person_erased")).actor_id == coordinator.id
@@ -101,7 +103,7 @@ def test_erased_person_cannot_log_in(client, make):
     person, _ = _person_with_history(make)
     person.erasure_requested_at = datetime(2026, 1, 1)
     db.session.commit()
-    services.erase_person(person, make.user(roles=("coordinator",)))
+    privacy.erase_person(person, make.user(roles=("coordinator",)))
     login(client, person)
     assert client.get("/mijn-gegevens").status_code == 302
 
@@ -128,7 +130,7 @@ def test_profile_validates_phone_and_saves(client, make):
     person = make.user()
     login(client, person)
     bad = client.post("/mijn-gegevens", data={"name": "X", "kind": "bewoner", "phone": "bel me"})
-    assert "telefoonnummer" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "telefoonnummer" in bad.get_data(as_text=True)
     client.post("/mijn-gegevens", data={"name": "Nieuwe Naam", "kind": "bewoner", "neighbourhood": "Beijum"})
     db.session.expire_all()
     assert db.session.get(User, person.id).neighbourhood == "Beijum"
@@ -144,3 +146,44 @@ def test_audit_log_for_coordinator_and_beheerder_only(client, make):
 def test_privacy_statement_is_public(client):
     response = client.get("/privacy")
     assert response.status_code == 200 and "Privacyverklaring" in response.get_data(as_text=True)
+
+
+def test_invalid_details_are_shown_again_with_422_and_not_saved(client, make):
+    person = make.user(name="Oude Naam")
+    login(client, person)
+    response = client.post("/mijn-gegevens", data={"name": "Nieuwe Naam", "kind": "bewoner",
+                                                   "job_title": "x" * 121})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="job_title-fout"' in html
+    db.session.expire_all()
+    assert db.session.get(User, person.id).name == "Oude Naam"  # nothing saved
+
+
+def test_a_failing_erasure_leaves_everything_as_it_was(make):
+    """erase_person is one transaction with what its subscribers do: one failing rolls all of it back."""
+    person, _ = _person_with_history(make)
+    coordinator = make.user(roles=("coordinator",))
+
+    def fail(sender, user_id):
+        raise RuntimeError("a subscriber failed")
+
+    person_erased.connect(fail)
+    try:
+        with pytest.raises(RuntimeError):
+            privacy.erase_person(person, coordinator)
+    finally:
+        person_erased.disconnect(fail)
+    db.session.expire_all()
+    kept = db.session.get(User, person.id)
+    assert kept.name == "Sanne Privé" and kept.anonymised_at is None and kept.email == "sanne@example.org"
+    assert db.session.scalar(select(ModuleProgress)).reflection.startswith("Mijn buurvrouw")
+    assert db.session.scalar(select(OutboxMessage)) is not None
+
+
+def test_nobody_erases_themselves(make):
+    coordinator = make.user(roles=("coordinator",))
+    coordinator.erasure_requested_at = datetime(2026, 1, 1)
+    db.session.commit()
+    with pytest.raises(DomainError, match="niet zelf wissen"):
+        privacy.erase_person(coordinator, coordinator)

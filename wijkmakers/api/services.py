@@ -9,8 +9,10 @@ from ..activities.models import ACTIVITY_KINDS, KIND_SESSION, Activity
 from ..activities.agenda import agenda_query
 from ..auth.models import User
 from ..core.audit import record
+from ..core.errors import DomainError, NotFound
 from ..core.permissions import COORDINATOR
 from ..core.timeutil import to_local, utcnow
+from ..core.transaction import transactional
 from ..extensions import db
 from .models import ApiToken
 
@@ -23,10 +25,6 @@ LAST_USED_GRANULARITY = timedelta(minutes=5)
 PUBLIC_KINDS = tuple(k for k in ACTIVITY_KINDS if k != KIND_SESSION)
 
 
-class TokenError(ValueError):
-    """A token request that cannot be carried out (Dutch message for the page)."""
-
-
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -36,38 +34,39 @@ def tokens_of(user: User) -> list[ApiToken]:
                               .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc())).all()
 
 
+@transactional
 def create_token(user: User, name: str, validity_days: int | None, now: datetime | None = None) -> str:
     """A new token for ``user``; returns the token itself, which is shown once and never stored."""
     now = now or utcnow()
     name = (name or "").strip()
     if not name:
-        raise TokenError("Geef de sleutel een naam, zodat je later weet waarvoor hij is.")
+        raise DomainError("Geef de sleutel een naam, zodat je later weet waarvoor hij is.", "name")
     active = db.session.scalars(select(ApiToken.id).where(
         ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))).all()
     if len(active) >= MAX_ACTIVE_TOKENS:
-        raise TokenError(f"Je hebt al {MAX_ACTIVE_TOKENS} actieve sleutels. Trek er eerst een in.")
+        raise DomainError(f"Je hebt al {MAX_ACTIVE_TOKENS} actieve sleutels. Trek er eerst een in.")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, name=name[:80], prefix=token[:8], token_hash=hash_token(token), created_at=now,
                    expires_at=now + timedelta(days=validity_days) if validity_days else None)
     db.session.add(row)
     db.session.flush()
     record(user.id, "api.token_created", "api_token", row.id, name=row.name, prefix=row.prefix)
-    db.session.commit()
     return token
 
 
-def revoke_token(user: User, token_id: int, now: datetime | None = None) -> ApiToken | None:
-    """Revoke one of ``user``'s own tokens; None when it is not theirs (the view answers 404)."""
+@transactional
+def revoke_token(user: User, token_id: int, now: datetime | None = None) -> ApiToken:
+    """Revoke one of ``user``'s own tokens; NotFound when it is not theirs."""
     row = db.session.get(ApiToken, token_id)
     if row is None or row.user_id != user.id:
-        return None
+        raise NotFound("Deze sleutel bestaat niet.")
     if row.revoked_at is None:
         row.revoked_at = now or utcnow()
         record(user.id, "api.token_revoked", "api_token", row.id, name=row.name, prefix=row.prefix)
-        db.session.commit()
     return row
 
 
+@transactional
 def authenticate(header: str | None, now: datetime | None = None) -> ApiToken | None:
     """The valid token in an ``Authorization: Bearer ...`` header, or None. The owner must still be an
     active coordinator: losing the role switches their tokens off."""
@@ -86,7 +85,6 @@ def authenticate(header: str | None, now: datetime | None = None) -> ApiToken | 
         return None
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_GRANULARITY:
         row.last_used_at = now
-        db.session.commit()
     return row
 
 

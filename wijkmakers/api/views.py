@@ -5,12 +5,12 @@ core.errors ({"error": {"status", "title", "message"}}).
 """
 from dataclasses import asdict
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..activities.agenda import parse_month
 from ..auth.models import NEIGHBOURHOODS
-from ..core.errors import render_error
+from ..core.errors import DomainError, render_error, show_on_form
 from ..core.permissions import COORDINATOR, public, roles_required
 from ..core.templating import register_nav
 from ..core.timeutil import utcnow
@@ -121,13 +121,13 @@ def tokens():
     if form.validate_on_submit():
         try:
             new_token = services.create_token(current_user, form.name.data, form.validity_days())
-        except services.TokenError as exc:
-            form.name.errors.append(str(exc))
+        except DomainError as exc:
+            show_on_form(form, exc)
         else:
             form = TokenForm(formdata=None)
-    response = current_app.make_response(render_template(
+    response = current_app.make_response((render_template(
         "api/tokens.html", form=form, revoke_form=RevokeForm(), tokens=services.tokens_of(current_user),
-        new_token=new_token, now=utcnow()))
+        new_token=new_token, now=utcnow()), 422 if form.errors else 200))
     response.headers["Cache-Control"] = "no-store"  # a new token is on this page once
     return response
 
@@ -135,11 +135,6 @@ def tokens():
 @bp.route("/api-sleutels/<int:token_id>/intrekken", methods=["POST"])
 @roles_required(COORDINATOR)
 def revoke_token(token_id):
-    form = RevokeForm()
-    if not form.validate_on_submit():
-        abort(400)
     row = services.revoke_token(current_user, token_id)
-    if row is None:
-        abort(404)
     flash(f"De sleutel '{row.name}' is ingetrokken; hij werkt niet meer.", "success")
     return redirect(url_for("api.tokens"))

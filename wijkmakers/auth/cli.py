@@ -4,8 +4,9 @@ import click
 from flask.cli import AppGroup
 
 from ..core.permissions import ROLE_LABELS, normalise_role
+from ..core.errors import DomainError
 from ..core.timeutil import utcnow
-from ..extensions import db
+from ..core.transaction import run
 from . import services
 
 user_cli = AppGroup("user", help="Accounts beheren.")
@@ -30,11 +31,9 @@ def create_user_command(email, name, roles, password_stdin):
     else:
         password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt="Herhaal wachtwoord")
     try:
-        user = services.create_user(email, name, keys, password=password, email_confirmed_at=utcnow())
-        db.session.commit()
-    except services.AccountError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc)) from exc
+        user = run(services.create_user, email, name, keys, password=password, email_confirmed_at=utcnow())
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
     click.echo(f"Account {user.email} aangemaakt met rol(len): {', '.join(keys)}.")
 
 

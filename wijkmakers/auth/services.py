@@ -2,19 +2,21 @@
 import hashlib
 import secrets
 from datetime import timedelta
-from functools import cache
 
-from flask import current_app, render_template, url_for
-from sqlalchemy import bindparam, func, or_, select
+from flask import current_app
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..core.pagination import Page, PreparedPage, paginate
-from ..core.permissions import ALL_ROLES
+from ..core.audit import record
+from ..core.errors import DomainError, NotFound
+from ..core.pagination import Page, paginate
+from ..core.permissions import ALL_ROLES, BEHEERDER
 from ..core.search import LIKE_ESCAPE, like_pattern
 from ..core.timeutil import utcnow
+from ..core.transaction import transactional
 from ..extensions import db
-from ..notifications.services import queue_mail
+from ..notifications.compose import absolute_url, send
 from .models import TOKEN_RESET, AuthToken, User, UserRole
 
 MIN_PASSWORD_LENGTH = 10
@@ -22,8 +24,9 @@ MIN_PASSWORD_LENGTH = 10
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
 
-class AccountError(ValueError):
-    """A rule about accounts was broken; the message is Dutch and shown to the user."""
+class AccountError(DomainError):
+    """A rule about accounts was broken (Dutch message). Its own kind because partners' bulk enrolment
+    reports it per row."""
 
 
 def normalise_email(email: str | None) -> str | None:
@@ -37,9 +40,9 @@ def hash_password(password: str) -> str:
 
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Kies een wachtwoord van minstens {MIN_PASSWORD_LENGTH} tekens.")
+        raise AccountError(f"Kies een wachtwoord van minstens {MIN_PASSWORD_LENGTH} tekens.", "password")
     if len(set(password)) < 4:
-        raise AccountError("Dit wachtwoord is te eenvoudig: gebruik meer verschillende tekens.")
+        raise AccountError("Dit wachtwoord is te eenvoudig: gebruik meer verschillende tekens.", "password")
 
 
 def user_by_email(email: str | None) -> User | None:
@@ -49,37 +52,26 @@ def user_by_email(email: str | None) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
 
-@cache
-def _signed_in_user_statement():
-    # Built once, at the first request (not at import, when not every model is mapped yet): a prepared
-    # statement keeps its SQL cache key, which building it anew on every request recomputed.
-    return (select(User).options(joinedload(User.roles), lazyload(User.organisation))
-            .where(User.id == bindparam("user_id")))
-
-
 def signed_in_user(user_id: int) -> User | None:
     """The user of a session, with roles (joined in: every request checks them); the organisation is
     loaded only on the pages that show it. None for an unknown or deactivated account."""
-    user = db.session.execute(_signed_in_user_statement(), {"user_id": user_id}).unique().scalar_one_or_none()
+    user = db.session.execute(
+        select(User).options(joinedload(User.roles), lazyload(User.organisation)).where(User.id == user_id)
+    ).unique().scalar_one_or_none()
     return user if user is not None and user.is_active else None
 
 
 def users_page(q: str | None, per_page: int = 30) -> Page:
     """One page of the people not erased, by name, with their roles; ``q`` searches name and e-mail."""
     q = (q or "").strip()
-    params = {"like": like_pattern(q)} if q else {}  # a typed % or _ is searched for literally
-    return paginate(_users_statement(bool(q)), per_page=per_page, params=params)
-
-
-@cache
-def _users_statement(search: bool) -> PreparedPage:
     stmt = select(User).options(selectinload(User.roles)).where(User.anonymised_at.is_(None)).order_by(User.name)
-    if search:
-        like = bindparam("like")
+    if q:
+        like = like_pattern(q)  # a typed % or _ is searched for literally
         stmt = stmt.where(or_(User.email.like(like, escape=LIKE_ESCAPE), User.name.ilike(like, escape=LIKE_ESCAPE)))
-    return PreparedPage(stmt)
+    return paginate(stmt, per_page=per_page)
 
 
+@transactional
 def authenticate(email: str, password: str) -> User | None:
     user = user_by_email(email)
     if user is None or not user.password_hash:
@@ -88,15 +80,19 @@ def authenticate(email: str, password: str) -> User | None:
     if not check_password_hash(user.password_hash, password) or not user.is_active:
         return None
     user.last_login_at = utcnow()
-    db.session.commit()
     return user
 
 
 def create_user(email: str | None, name: str, roles: list[str] | tuple = (), password: str | None = None,
                 **fields) -> User:
+    """The one way to make an account: normalised, unique e-mail address (or none, for someone signed up
+    by phone), password rules, roles. It only adds the account to the session, like queue_mail: it is a
+    step of a larger process (an invitation, a sign-up, a bulk enrolment), so call it inside that
+    process's @transactional function (or through core.transaction.run, as the `flask user create`
+    command does); it never commits on its own."""
     email = normalise_email(email)
     if email and user_by_email(email):
-        raise AccountError("Er bestaat al een account met dit e-mailadres.")
+        raise AccountError("Er bestaat al een account met dit e-mailadres.", "email")
     user = User(email=email, name=name.strip(), **fields)
     if password is not None:
         check_password_rules(password)
@@ -111,6 +107,23 @@ def set_roles(user: User, roles: list[str]) -> None:
     user.roles = [r for r in user.roles if r.role in wanted] + [
         UserRole(role=r) for r in sorted(wanted - user.role_keys)
     ]
+
+
+def editable_user(user_id: int) -> User:
+    """An account a beheerder may change (not erased); anything else is NotFound."""
+    user = db.session.get(User, user_id)
+    if user is None or user.anonymised_at is not None:
+        raise NotFound()
+    return user
+
+
+@transactional
+def change_roles(user: User, roles: list[str], by: User) -> None:
+    """A beheerder sets someone's roles (recorded); nobody takes away their own beheerder role."""
+    if user.id == by.id and BEHEERDER not in roles:
+        raise DomainError("Je kunt je eigen beheerdersrol niet intrekken; vraag een andere beheerder.", "roles")
+    set_roles(user, roles)
+    record(by.id, "roles_changed", "user", user.id, roles=sorted(roles))
 
 
 def _hash_token(token: str) -> str:
@@ -146,6 +159,7 @@ def consume_token(token: str, purpose: str) -> User | None:
     return row.user if claimed == 1 else None
 
 
+@transactional
 def request_password_reset(email: str) -> None:
     """Mail a reset link if the account exists; say nothing either way (no account probing)."""
     user = user_by_email(email)
@@ -153,22 +167,19 @@ def request_password_reset(email: str) -> None:
         return
     hours = current_app.config["PASSWORD_RESET_HOURS"]
     token = issue_token(user, TOKEN_RESET, timedelta(hours=hours))
-    link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=token)
-    queue_mail(user.email, "Nieuw wachtwoord voor Wijkmakers",
-               render_template("auth/mail_reset.txt", user=user, link=link, hours=hours))
-    db.session.commit()
+    send(user, "Nieuw wachtwoord voor Wijkmakers", "auth/mail_reset.txt",
+         link=absolute_url("auth.reset_password", token=token), hours=hours)
 
 
+@transactional
 def reset_password(token: str, password: str, purpose: str = TOKEN_RESET) -> User:
     check_password_rules(password)
     user = consume_token(token, purpose)
     if user is None:
-        db.session.rollback()
         raise AccountError("Deze link is verlopen of al gebruikt. Vraag een nieuwe link aan.")
     user.password_hash = hash_password(password)
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()  # the link reached their mailbox
-    db.session.commit()
     return user
 
 

@@ -1,13 +1,13 @@
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from ..core.audit import record
+from ..core.errors import DomainError, show_on_form
 from ..core.pagecache import cached_for_visitors
 from ..core.permissions import BEHEERDER, public, roles_required
-from ..extensions import db, limiter
+from ..extensions import limiter
 from . import services
 from .forms import ForgotPasswordForm, LoginForm, RolesForm, SetPasswordForm, UserSearchForm
-from .models import TOKEN_INVITE, TOKEN_RESET, User
+from .models import TOKEN_INVITE, TOKEN_RESET
 
 bp = Blueprint("auth", __name__)
 
@@ -48,7 +48,12 @@ def login():
         current_app.logger.info("failed login for account key %s", _login_account_key()[:60])
         form.password.errors.append(
             "Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze en probeer opnieuw.")
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form), _status(form)
+
+
+def _status(form) -> int:
+    """A re-shown form with errors answers 422; a form shown for the first time 200."""
+    return 422 if form.errors else 200
 
 
 @bp.route("/uitloggen", methods=["POST"])
@@ -68,7 +73,7 @@ def forgot_password():
         flash("Als dit e-mailadres bij ons bekend is, ontvang je binnen enkele minuten een link "
               "om een nieuw wachtwoord te kiezen.", "success")
         return redirect(url_for("auth.login"))
-    return render_template("auth/forgot.html", form=form)
+    return render_template("auth/forgot.html", form=form), _status(form)
 
 
 def _set_password_view(token: str, purpose: str, template: str, done_message: str):
@@ -78,13 +83,13 @@ def _set_password_view(token: str, purpose: str, template: str, done_message: st
     if form.validate_on_submit():
         try:
             user = services.reset_password(token, form.password.data, purpose=purpose)
-        except services.AccountError as exc:
-            form.password.errors.append(str(exc))
+        except DomainError as exc:
+            show_on_form(form, exc)
         else:
             login_user(user)
             flash(done_message, "success")
             return redirect(url_for("home.index"))
-    return render_template(template, form=form)
+    return render_template(template, form=form), _status(form)
 
 
 @bp.route("/wachtwoord-herstellen/<token>", methods=["GET", "POST"])
@@ -110,17 +115,14 @@ def users():
 @bp.route("/beheer/gebruikers/<int:user_id>", methods=["GET", "POST"])
 @roles_required(BEHEERDER)
 def edit_user(user_id):
-    user = db.session.get(User, user_id)
-    if user is None or user.anonymised_at is not None:
-        abort(404)
+    user = services.editable_user(user_id)
     form = RolesForm(roles=sorted(user.role_keys))
     if form.validate_on_submit():
-        if user.id == current_user.id and BEHEERDER not in form.roles.data:
-            form.roles.errors.append("Je kunt je eigen beheerdersrol niet intrekken; vraag een andere beheerder.")
+        try:
+            services.change_roles(user, form.roles.data, by=current_user)
+        except DomainError as exc:
+            show_on_form(form, exc)
         else:
-            services.set_roles(user, form.roles.data)
-            record(current_user.id, "roles_changed", "user", user.id, roles=sorted(form.roles.data))
-            db.session.commit()
             flash(f"De rollen van {user.name} zijn bijgewerkt.", "success")
             return redirect(url_for("auth.users"))
-    return render_template("auth/edit_user.html", user=user, form=form)
+    return render_template("auth/edit_user.html", user=user, form=form), _status(form)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..auth.models import User, UserRole
 from ..extensions import db
 from ..learning.models import ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, Enrolment, Module, ModuleProgress
-from ..network.services import FOLLOWUP_MONTHS, months_before
+from ..network.followups import FOLLOWUP_MONTHS, months_before
 from ..network.models import (KIND_CONTACT, KIND_HELP, REQUEST_ANSWERED, REQUEST_DECLINED, REQUEST_OPEN,
                               THEMES, UPDATE_FOLLOWUP, UPDATE_NOTE, ContactRequest, Initiative, InitiativeFollower,
                               InitiativeUpdate, NetworkProfile, NetworkProfileTheme)

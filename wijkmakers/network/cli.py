@@ -2,7 +2,7 @@
 import click
 from flask.cli import AppGroup
 
-from . import services
+from . import followups
 
 network_cli = AppGroup("network", help="Het netwerk: opvolging van actieplannen.")
 
@@ -16,7 +16,7 @@ def followups_command(limit):
     Veilig om vaak te draaien (bijvoorbeeld dagelijks): iedereen krijgt per actieplan één herinnering.
     De mails komen in de outbox; `flask outbox send` verstuurt ze.
     """
-    sent = services.send_followups(limit=limit)
+    sent = followups.send_followups(limit=limit)
     click.echo(f"{sent} herinnering{'en' if sent != 1 else ''} in de outbox gezet.")
 
 

@@ -7,8 +7,10 @@ from ..auth.forms import MultiCheckboxField
 from ..auth.models import KIND_LABELS, NEIGHBOURHOODS
 from ..core.forms import SelectField
 from ..organisations.models import ORGANISATION_TYPES
-from . import services
+from .initiatives import MAX_SUMMARY, MAX_TITLE, MAX_UPDATE
+from .messages import MAX_MESSAGE, MAX_REASON, MAX_REPLY, MIN_MESSAGE
 from .models import INITIATIVE_STATUSES
+from .profiles import MAX_INTRODUCTION, MAX_NAME, MAX_WORKING_ON
 
 
 def strip(value):
@@ -24,7 +26,7 @@ class ProfileForm(FlaskForm):
         "Naam in het netwerk", filters=[strip],
         description="Zo zien anderen je. Alleen je voornaam mag ook.",
         validators=[DataRequired("Vul de naam in die anderen zien."),
-                    Length(max=services.MAX_NAME, message=f"Gebruik hoogstens {services.MAX_NAME} tekens.")])
+                    Length(max=MAX_NAME, message=f"Gebruik hoogstens {MAX_NAME} tekens.")])
     show_organisation = BooleanField("Toon mijn organisatie")
     show_kind = BooleanField("Toon of ik bewoner of professional ben")
     show_participation = BooleanField("Toon mijn leergang(en) en de jaren waarin ik meedeed",
@@ -37,13 +39,13 @@ class ProfileForm(FlaskForm):
                                    "Hoogstens tien.",
                        validators=[Length(max=500, message="Gebruik hoogstens 500 tekens.")])
     working_on = StringField("Waar ik nu aan werk", filters=[strip],
-                             validators=[Length(max=services.MAX_WORKING_ON,
-                                                message=f"Gebruik hoogstens {services.MAX_WORKING_ON} tekens.")])
+                             validators=[Length(max=MAX_WORKING_ON,
+                                                message=f"Gebruik hoogstens {MAX_WORKING_ON} tekens.")])
     introduction = TextAreaField("Korte introductie", filters=[strip],
-                                 description=f"Hoogstens {services.MAX_INTRODUCTION} tekens. Zet hier geen "
+                                 description=f"Hoogstens {MAX_INTRODUCTION} tekens. Zet hier geen "
                                              "e-mailadres of telefoonnummer in.",
-                                 validators=[Length(max=services.MAX_INTRODUCTION,
-                                                    message=f"Gebruik hoogstens {services.MAX_INTRODUCTION} tekens.")])
+                                 validators=[Length(max=MAX_INTRODUCTION,
+                                                    message=f"Gebruik hoogstens {MAX_INTRODUCTION} tekens.")])
     accepts_contact = BooleanField("Anderen mogen mij een contactverzoek sturen")
 
 
@@ -68,11 +70,11 @@ class DirectoryFilterForm(FlaskForm):
 class MessageForm(FlaskForm):
     message = TextAreaField(
         "Je bericht", filters=[strip],
-        description=f"Stel jezelf kort voor en vertel waarom je contact zoekt ({services.MIN_MESSAGE} tot "
-                    f"{services.MAX_MESSAGE} tekens). Je e-mailadres wordt niet meegestuurd.",
+        description=f"Stel jezelf kort voor en vertel waarom je contact zoekt ({MIN_MESSAGE} tot "
+                    f"{MAX_MESSAGE} tekens). Je e-mailadres wordt niet meegestuurd.",
         validators=[DataRequired("Schrijf een kort bericht."),
-                    Length(min=services.MIN_MESSAGE, max=services.MAX_MESSAGE,
-                           message=f"Schrijf tussen {services.MIN_MESSAGE} en {services.MAX_MESSAGE} tekens.")])
+                    Length(min=MIN_MESSAGE, max=MAX_MESSAGE,
+                           message=f"Schrijf tussen {MIN_MESSAGE} en {MAX_MESSAGE} tekens.")])
 
 
 class AnswerForm(FlaskForm):
@@ -80,30 +82,30 @@ class AnswerForm(FlaskForm):
         "Je antwoord", filters=[strip],
         description="Met je antwoord krijgt de afzender ook je e-mailadres, zodat jullie verder kunnen mailen.",
         validators=[DataRequired("Schrijf een antwoord."),
-                    Length(max=services.MAX_REPLY, message=f"Gebruik hoogstens {services.MAX_REPLY} tekens.")])
+                    Length(max=MAX_REPLY, message=f"Gebruik hoogstens {MAX_REPLY} tekens.")])
 
 
 class ReportForm(FlaskForm):
     reason = TextAreaField("Wat is er niet in orde?", filters=[strip],
                            description="De organisatie van Wijkmakers leest je melding en neemt zo nodig contact op.",
                            validators=[DataRequired("Beschrijf kort wat er niet in orde is."),
-                                       Length(min=5, max=services.MAX_REASON,
-                                              message=f"Schrijf tussen 5 en {services.MAX_REASON} tekens.")])
+                                       Length(min=5, max=MAX_REASON,
+                                              message=f"Schrijf tussen 5 en {MAX_REASON} tekens.")])
     also_block = BooleanField("Blokkeer deze afzender ook", default=True)
 
 
 class ResolveForm(FlaskForm):
     note = TextAreaField("Notitie (voor de organisatie)", filters=[strip],
-                         validators=[Length(max=services.MAX_REASON,
-                                            message=f"Gebruik hoogstens {services.MAX_REASON} tekens.")])
+                         validators=[Length(max=MAX_REASON,
+                                            message=f"Gebruik hoogstens {MAX_REASON} tekens.")])
     hide_profile = BooleanField("Verberg het netwerkprofiel van de gemelde persoon")
 
 
 class InitiativeForm(FlaskForm):
     title = StringField("Titel", filters=[strip],
                         validators=[DataRequired("Geef je initiatief een titel."),
-                                    Length(min=3, max=services.MAX_TITLE,
-                                           message=f"Gebruik 3 tot {services.MAX_TITLE} tekens.")])
+                                    Length(min=3, max=MAX_TITLE,
+                                           message=f"Gebruik 3 tot {MAX_TITLE} tekens.")])
     neighbourhood = SelectField("Wijk", choices=[("", "Geen bepaalde wijk")] + [(n, n) for n in NEIGHBOURHOODS],
                                 validate_choice=False)
     theme = SelectField("Thema", validate_choice=False)
@@ -112,16 +114,16 @@ class InitiativeForm(FlaskForm):
                             description="Een korte beschrijving voor anderen in het netwerk. Zet hier geen "
                                         "e-mailadres of telefoonnummer in.",
                             validators=[DataRequired("Beschrijf je initiatief kort."),
-                                        Length(min=10, max=services.MAX_SUMMARY,
-                                               message=f"Schrijf 10 tot {services.MAX_SUMMARY} tekens.")])
+                                        Length(min=10, max=MAX_SUMMARY,
+                                               message=f"Schrijf 10 tot {MAX_SUMMARY} tekens.")])
 
 
 class UpdateForm(FlaskForm):
     body = TextAreaField("Nieuwe update", filters=[strip],
                          description="Volgers krijgen je update per e-mail.",
                          validators=[DataRequired("Schrijf een korte update."),
-                                     Length(min=3, max=services.MAX_UPDATE,
-                                            message=f"Schrijf 3 tot {services.MAX_UPDATE} tekens.")])
+                                     Length(min=3, max=MAX_UPDATE,
+                                            message=f"Schrijf 3 tot {MAX_UPDATE} tekens.")])
     status = SelectField("Stand van zaken", choices=[("", "Niet veranderd")] + STATUS_CHOICES,
                          validate_choice=False)
 
@@ -130,7 +132,7 @@ class FollowupForm(FlaskForm):
     outcome = TextAreaField("Wat is er van je plan gekomen?", filters=[strip],
                             description="Ook 'het is er nog niet van gekomen' is een goed antwoord.",
                             validators=[DataRequired("Vertel kort wat er van je plan is gekomen."),
-                                        Length(min=3, max=services.MAX_UPDATE,
-                                               message=f"Schrijf 3 tot {services.MAX_UPDATE} tekens.")])
+                                        Length(min=3, max=MAX_UPDATE,
+                                               message=f"Schrijf 3 tot {MAX_UPDATE} tekens.")])
     status = SelectField("Stand van zaken van je initiatief", choices=[("", "Niet veranderd")] + STATUS_CHOICES,
                          validate_choice=False)

@@ -7,6 +7,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..core.errors import DomainError
 from ..core.timeutil import nl_datetime
 from ..extensions import db
 from . import sender, services
@@ -103,9 +104,8 @@ def retry_command(message_id):
             click.echo(f"Bericht #{message_id} staat weer klaar.")
         else:
             click.echo(f"{services.retry_failed(actor_id=None)} mislukte bericht(en) staan weer klaar.")
-    except services.OutboxError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc)) from exc
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
 
 
 @outbox_cli.command("purge")

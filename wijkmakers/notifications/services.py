@@ -7,17 +7,11 @@ from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import lazyload
 
 from ..core.audit import record
+from ..core.errors import DomainError, NotFound
 from ..core.timeutil import utcnow
+from ..core.transaction import transactional
 from ..extensions import db
 from .models import OutboxAttachment, OutboxMessage
-
-
-class OutboxError(Exception):
-    """A request about the outbox that cannot be done; the message is Dutch and shown as is."""
-
-
-class NotFound(OutboxError):
-    pass
 
 
 @dataclass
@@ -82,21 +76,22 @@ def recent_problems(limit: int = 20) -> list[OutboxMessage]:
 
 # -- sending again ----------------------------------------------------------------------------------
 
+@transactional
 def retry_message(message_id: int, actor_id: int | None) -> OutboxMessage:
     """Put one unsent message back in line with a fresh set of attempts, to go out on the next run."""
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         raise NotFound("Dit bericht bestaat niet.")
     if message.sent_at is not None:
-        raise OutboxError("Dit bericht is al verstuurd; het wordt niet nog een keer verzonden.")
+        raise DomainError("Dit bericht is al verstuurd; het wordt niet nog een keer verzonden.")
     message.failed_at = None
     message.attempts = 0
     message.next_attempt_at = utcnow()
     record(actor_id, "outbox.retry", "outbox_message", message.id)
-    db.session.commit()
     return message
 
 
+@transactional
 def retry_failed(actor_id: int | None) -> int:
     """Put every failed message back in line; returns how many."""
     count = db.session.execute(
@@ -105,19 +100,18 @@ def retry_failed(actor_id: int | None) -> int:
         .execution_options(synchronize_session=False)).rowcount
     if count:
         record(actor_id, "outbox.retry_failed", "outbox_message", None, count=count)
-    db.session.commit()
     return count
 
 
+@transactional
 def purge_sent(older_than_days: int) -> int:
     """Delete messages that were sent more than ``older_than_days`` days ago (never an unsent one)."""
     if older_than_days < 1:
-        raise OutboxError("Geef een aantal dagen van 1 of meer.")
+        raise DomainError("Geef een aantal dagen van 1 of meer.")
     old = select(OutboxMessage.id).where(OutboxMessage.sent_at.is_not(None),
                                          OutboxMessage.sent_at < utcnow() - timedelta(days=older_than_days))
     db.session.execute(delete(OutboxAttachment).where(OutboxAttachment.message_id.in_(old))
                        .execution_options(synchronize_session=False))
     count = db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(old))
                                .execution_options(synchronize_session=False)).rowcount
-    db.session.commit()
     return count

@@ -1,12 +1,11 @@
 """The beheerder's view of the outbox: what waits, what went out, what failed and why."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from ..core.errors import DomainError, NotFound
 from ..core.permissions import BEHEERDER, roles_required
 from ..core.templating import register_nav
-from ..extensions import db
 from . import services
-from .forms import ActionForm
 
 bp = Blueprint("notifications", __name__)
 
@@ -23,8 +22,6 @@ def outbox():
 @bp.route("/beheer/verzendlijst/opnieuw", methods=["POST"])
 @roles_required(BEHEERDER)
 def retry_failed():
-    if not ActionForm().validate_on_submit():
-        abort(400)
     count = services.retry_failed(current_user.id)
     if count:
         what = "1 mislukt bericht staat" if count == 1 else f"{count} mislukte berichten staan"
@@ -37,16 +34,12 @@ def retry_failed():
 @bp.route("/beheer/verzendlijst/<int:message_id>/opnieuw", methods=["POST"])
 @roles_required(BEHEERDER)
 def retry_message(message_id):
-    if not ActionForm().validate_on_submit():
-        abort(400)
     try:
         services.retry_message(message_id, current_user.id)
-    except services.NotFound:
-        db.session.rollback()
-        abort(404)
-    except services.OutboxError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    except NotFound:
+        raise
+    except DomainError as exc:
+        flash(exc.message, "error")
     else:
         flash(f"Bericht {message_id} staat weer klaar voor de volgende verzendronde.", "success")
     return redirect(url_for("notifications.outbox"))

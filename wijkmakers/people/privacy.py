@@ -1,4 +1,5 @@
-"""Privacy rules: what we hold about a person, and erasure that keeps past figures unchanged."""
+"""Privacy rules: what we hold about a person (export), erasure requests and the erasure itself, which keeps
+past figures unchanged, and the audit log that shows who did what."""
 from sqlalchemy import delete, select, update
 
 from ..activities.models import Activity, Attendance, Feedback, Registration
@@ -6,16 +7,14 @@ from ..auth.models import AuthToken, User, UserRole
 from ..auth.signals import person_erased
 from ..certificates.models import Certificate
 from ..core.audit import AuditEvent, record
+from ..core.errors import DomainError, NotFound
 from ..core.timeutil import utcnow
+from ..core.transaction import transactional
 from ..extensions import db
 from ..learning.models import Cohort, Enrolment, Module, ModuleProgress
 from ..notifications.models import OutboxMessage
 
 ERASED_NAME = "Verwijderde persoon"
-
-
-class PrivacyError(ValueError):
-    """A privacy request cannot be handled; the message is Dutch."""
 
 
 def _iso(value):
@@ -71,17 +70,25 @@ def personal_data(user: User) -> dict:
     }
 
 
+@transactional
 def request_erasure(user: User) -> None:
     if user.erasure_requested_at is None:
         user.erasure_requested_at = utcnow()
         record(user.id, "erasure_requested", "user", user.id)
-        db.session.commit()
 
 
+def pending_person(user_id: int) -> User:
+    """A person with an open erasure request; anyone else is NotFound."""
+    user = db.session.get(User, user_id)
+    if user is None or user.erasure_requested_at is None or user.anonymised_at is not None:
+        raise NotFound()
+    return user
+
+
+@transactional
 def withdraw_erasure_request(user: User, by: User) -> None:
     user.erasure_requested_at = None
     record(by.id, "erasure_declined", "user", user.id)
-    db.session.commit()
 
 
 def pending_erasure_requests() -> list[User]:
@@ -90,17 +97,19 @@ def pending_erasure_requests() -> list[User]:
         .order_by(User.erasure_requested_at)).all()
 
 
+@transactional
 def erase_person(user: User, by: User) -> None:
-    """Anonymise a person in one transaction.
+    """Anonymise a person in one transaction, with what every feature's ``person_erased`` subscriber
+    removes (network profile and messages, pending newcomer sign-ups, ...).
 
     Registrations, attendance and enrolments stay (linked to the anonymous record, with kind,
     organisation and neighbourhood), so the statistics of past years do not change; everything that
     identifies the person or that they wrote is removed.
     """
     if user.anonymised_at is not None:
-        raise PrivacyError("Deze persoon is al geanonimiseerd.")
+        raise DomainError("Deze persoon is al geanonimiseerd.")
     if user.id == by.id:
-        raise PrivacyError("Je kunt je eigen gegevens niet zelf wissen; een andere coördinator doet dat.")
+        raise DomainError("Je kunt je eigen gegevens niet zelf wissen; een andere coördinator doet dat.")
     now = utcnow()
     uid = user.id
     delete_pending_mail_for(user.email)
@@ -123,8 +132,7 @@ def erase_person(user: User, by: User) -> None:
     db.session.execute(update(Certificate).where(Certificate.user_id == uid).values(holder_name=ERASED_NAME))
     person_erased.send(None, user_id=uid)
     record(by.id, "person_erased", "user", uid)
-    db.session.commit()
-    db.session.expire(user, ["roles"])
+    db.session.expire(user, ["roles"])  # deleted above with a bulk DELETE
 
 
 def delete_pending_mail_for(address: str | None) -> None:
@@ -133,7 +141,10 @@ def delete_pending_mail_for(address: str | None) -> None:
                                                        OutboxMessage.sent_at.is_(None)))
 
 
-def audit_events(limit: int = 200) -> list[tuple[AuditEvent, str | None]]:
+@transactional
+def audit_log(viewer: User, limit: int = 200) -> list[tuple[AuditEvent, str | None]]:
+    """The latest audit events with the actor's name; looking at them is itself recorded."""
+    record(viewer.id, "audit_log_viewed", "audit_event")
     return db.session.execute(
         select(AuditEvent, User.name).outerjoin(User, User.id == AuditEvent.actor_id)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
