@@ -548,7 +548,7 @@ def _run_cohort(b: Builder, programme_slug: str, starts: date, ends: date, membe
 
 def _code(rng: random.Random) -> str:
     # Demo codes come from the seeded generator so the data set is reproducible; real certificates
-    # get codes from the secrets module (certificates.services).
+    # get codes from the secrets module (certificates.verification).
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
     return "-".join("".join(rng.choice(alphabet) for _ in range(5)) for _ in range(4))
 
