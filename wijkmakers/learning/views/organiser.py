@@ -51,6 +51,11 @@ def cohorts():
                            organiser=_organiser(), form=ActionForm(), today=local_today())
 
 
+def _shown_status() -> int:
+    """A form re-shown after a POST failed answers 422; the first GET answers 200."""
+    return 422 if request.method == "POST" else 200
+
+
 @bp.route("/leergangen/nieuw", methods=["GET", "POST"])
 @roles_required(ORGANISATOR)
 def cohort_new():
@@ -78,7 +83,7 @@ def cohort_new():
         else:
             flash(f"De groep {cohort.label} is aangemaakt.", "success")
             return redirect(url_for("learning.cohort", cohort_id=cohort.id))
-    return render_template("learning/cohort_form.html", form=form, cohort=None), 422
+    return render_template("learning/cohort_form.html", form=form, cohort=None), _shown_status()
 
 
 @bp.route("/leergangen/groep/<int:cohort_id>/bewerken", methods=["GET", "POST"])
@@ -98,7 +103,7 @@ def cohort_edit(cohort_id):
         else:
             flash("De groep is bijgewerkt.", "success")
             return redirect(url_for("learning.cohort", cohort_id=cohort.id))
-    return render_template("learning/cohort_form.html", form=form, cohort=cohort), 422
+    return render_template("learning/cohort_form.html", form=form, cohort=cohort), _shown_status()
 
 
 @bp.route("/leergangen/groep/<int:cohort_id>")
@@ -256,7 +261,7 @@ def placement(cohort_id, enrolment_id, phase_id):
             flash(f"De stage in fase {phase.number} is opgeslagen.", "success")
             return redirect(url_for("learning.participant", enrolment_id=enrolment.id, _anchor="fasen"))
     return render_template("learning/placement.html", form=form, cohort=cohort, enrolment=enrolment,
-                           phase=phase), 422
+                           phase=phase), _shown_status()
 
 
 @bp.route("/leergangen/leergang/<int:programme_id>", methods=["GET", "POST"])
@@ -312,7 +317,7 @@ def session_new(cohort_id):
         else:
             flash("De bijeenkomst is ingepland.", "success")
             return redirect(url_for("learning.cohort", cohort_id=cohort_id, _anchor="bijeenkomsten"))
-    return render_template("learning/session_form.html", form=form, cohort=cohort, session=None), 422
+    return render_template("learning/session_form.html", form=form, cohort=cohort, session=None), _shown_status()
 
 
 @bp.route("/leergangen/groep/<int:cohort_id>/bijeenkomst/<int:activity_id>", methods=["GET", "POST"])
@@ -335,7 +340,7 @@ def session_edit(cohort_id, activity_id):
             flash("De bijeenkomst is bijgewerkt.", "success")
             return redirect(url_for("learning.cohort", cohort_id=cohort_id, _anchor="bijeenkomsten"))
     return render_template("learning/session_form.html", form=form, cohort=cohort, session=session,
-                           cancel_form=CancelSessionForm(formdata=None)), 422
+                           cancel_form=CancelSessionForm(formdata=None)), _shown_status()
 
 
 @bp.route("/leergangen/groep/<int:cohort_id>/bijeenkomst/<int:activity_id>/annuleren", methods=["POST"])
