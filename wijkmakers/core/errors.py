@@ -36,6 +36,11 @@ class NotFound(DomainError):
         super().__init__(message or MESSAGES[404][1], field)
 
 
+def form_page(template: str, **context):
+    """A page with a form: 200 when asked for, 422 when a sent form is shown again with its errors."""
+    return render_template(template, **context), 422 if request.method == "POST" else 200
+
+
 def show_on_form(form, exc: DomainError) -> None:
     """Put the error where the person looks: under the named field, or in the form's own error list."""
     field = getattr(form, exc.field, None) if exc.field else None

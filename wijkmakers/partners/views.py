@@ -9,7 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..auth.models import User
 from ..core import spreadsheet
-from ..core.errors import DomainError, render_error, show_on_form
+from ..core.errors import DomainError, form_page, render_error, show_on_form
 from ..core.permissions import COORDINATOR, PARTNERCONTACT, roles_required
 from ..core.templating import register_nav
 from ..core.timeutil import local_today
@@ -70,8 +70,7 @@ def new_organisation():
         else:
             flash(f"{organisation.name} is toegevoegd.", "success")
             return redirect(url_for("partners.organisation", organisation_id=organisation.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("partners/organisation_form.html", form=form, organisation=None), status
+    return form_page("partners/organisation_form.html", form=form, organisation=None)
 
 
 @bp.route("/partners/<int:organisation_id>", methods=["GET", "POST"])
@@ -169,8 +168,8 @@ def move_person(user_id):
                 flash(f"De organisatie van {person.name} is gewijzigd. Eerdere deelname blijft bij de organisatie "
                       f"van dat moment." + (" De rol partnercontact is vervallen." if dropped else ""), "success")
                 return redirect(url_for("partners.move_person", user_id=person.id))
-    return render_template("partners/move.html", person=person, form=form,
-                           history=overview.participation_history(person.id)), 422 if request.method == "POST" else 200
+    return form_page("partners/move.html", person=person, form=form,
+                     history=overview.participation_history(person.id))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -257,8 +256,7 @@ def enrol():
                 message += f" Het account is nu gekoppeld aan {organisation.name}; je collega krijgt daarover bericht."
             flash(message, "success")
             return redirect(url_for("partners.dashboard"))
-    return render_template("partners/enrol.html", form=form, organisation=organisation,
-                           index=index), 422 if request.method == "POST" else 200
+    return form_page("partners/enrol.html", form=form, organisation=organisation, index=index)
 
 
 def _import_form(index, formdata=True) -> ImportForm:

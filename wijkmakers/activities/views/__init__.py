@@ -8,7 +8,7 @@
 Views stay thin: a POST calls one @transactional service function; a DomainError lands on the form (422)
 or in a flash message. CSRF is checked globally (CSRFProtect).
 """
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort
 
 from ...core.permissions import ORGANISATOR
 from ...core.templating import PUBLIC, register_nav
@@ -37,11 +37,6 @@ def public_activity_or_404(activity_id: int) -> Activity:
     if not is_public_activity(activity):
         abort(404)  # course sessions belong to their cohort, not to the public agenda
     return activity
-
-
-def form_page(template: str, **context):
-    """A page with a form: 200 when asked for, 422 when a sent form is shown again with its errors."""
-    return render_template(template, **context), 422 if request.method == "POST" else 200
 
 
 from . import guide, organiser, participant, public  # noqa: E402,F401 - register the routes on bp

@@ -4,14 +4,14 @@ from flask import Response, abort, flash, redirect, url_for
 from flask_login import current_user
 
 from ...auth.models import User
-from ...core.errors import DomainError, show_on_form
+from ...core.errors import DomainError, form_page, show_on_form
 from ...core.timeutil import utcnow
 from ...extensions import db
 from .. import attendance as presence
 from ..forms import ActionForm, CodeForm, WalkInForm
 from ..models import Activity
 from ..signups import is_public_activity
-from . import activity_or_404, bp, form_page
+from . import activity_or_404, bp
 
 
 def _attendance_activity(activity_id: int) -> Activity:

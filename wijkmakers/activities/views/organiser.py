@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ...core.errors import DomainError, show_on_form
+from ...core.errors import DomainError, form_page, show_on_form
 from ...core.pagination import paginate
 from ...core.permissions import ORGANISATOR, roles_required
 from ...core.timeutil import local_to_utc, to_local
@@ -14,7 +14,7 @@ from .. import feedback as evaluation
 from .. import newcomers, overview, planning, signups
 from ..forms import ActionForm, ActivityForm, AddPersonForm, CancelActivityForm, SeriesForm
 from ..models import ACTIVITY_KINDS, KIND_WALK, REG_CONFIRMED, REG_LABELS, REG_WAITLISTED, Activity, Registration
-from . import PUBLIC_KINDS, activity_or_404, bp, form_page, public_activity_or_404
+from . import PUBLIC_KINDS, activity_or_404, bp, public_activity_or_404
 
 
 @bp.route("/activiteiten")

@@ -2,7 +2,7 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ...core.errors import DomainError, show_on_form
+from ...core.errors import DomainError, form_page, show_on_form
 from ...core.timeutil import utcnow
 from .. import agenda as listing
 from .. import attendance as presence
@@ -11,7 +11,7 @@ from .. import feedback as evaluation
 from .. import signups
 from ..forms import ActionForm, FeedbackForm
 from ..models import REG_LABELS
-from . import bp, form_page, public_activity_or_404
+from . import bp, public_activity_or_404
 
 
 @bp.route("/mijn-aanmeldingen")

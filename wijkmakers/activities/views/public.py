@@ -4,7 +4,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user, login_user
 
 from ...auth.models import NEIGHBOURHOODS
-from ...core.errors import DomainError, show_on_form
+from ...core.errors import DomainError, form_page, show_on_form
 from ...core.pagecache import cached_for_visitors, shared_section
 from ...core.pagination import paginate
 from ...core.permissions import public
@@ -16,7 +16,7 @@ from .. import mail, newcomers, signups
 from ..forms import ActionForm, NewcomerForm
 from ..ics import activity_ics, feed_ics
 from ..models import ACTIVITY_KINDS, KIND_SESSION, REG_CONFIRMED, REG_LABELS
-from . import PUBLIC_KINDS, activity_or_404, bp, form_page, public_activity_or_404
+from . import PUBLIC_KINDS, activity_or_404, bp, public_activity_or_404
 
 
 def _newcomer_limit() -> str:

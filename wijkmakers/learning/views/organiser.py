@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ...activities.models import KIND_SESSION, Activity
 from ...core import spreadsheet
-from ...core.errors import DomainError, show_on_form
+from ...core.errors import DomainError, form_page, show_on_form
 from ...core.permissions import COORDINATOR, ORGANISATOR, roles_required
 from ...core.timeutil import local_today, to_local, utcnow
 from ...extensions import db
@@ -51,11 +51,6 @@ def cohorts():
                            organiser=_organiser(), form=ActionForm(), today=local_today())
 
 
-def _shown_status() -> int:
-    """A form re-shown after a POST failed answers 422; the first GET answers 200."""
-    return 422 if request.method == "POST" else 200
-
-
 @bp.route("/leergangen/nieuw", methods=["GET", "POST"])
 @roles_required(ORGANISATOR)
 def cohort_new():
@@ -83,7 +78,7 @@ def cohort_new():
         else:
             flash(f"De groep {cohort.label} is aangemaakt.", "success")
             return redirect(url_for("learning.cohort", cohort_id=cohort.id))
-    return render_template("learning/cohort_form.html", form=form, cohort=None), _shown_status()
+    return form_page("learning/cohort_form.html", form=form, cohort=None)
 
 
 @bp.route("/leergangen/groep/<int:cohort_id>/bewerken", methods=["GET", "POST"])
@@ -103,7 +98,7 @@ def cohort_edit(cohort_id):
         else:
             flash("De groep is bijgewerkt.", "success")
             return redirect(url_for("learning.cohort", cohort_id=cohort.id))
-    return render_template("learning/cohort_form.html", form=form, cohort=cohort), _shown_status()
+    return form_page("learning/cohort_form.html", form=form, cohort=cohort)
 
 
 @bp.route("/leergangen/groep/<int:cohort_id>")
@@ -260,8 +255,8 @@ def placement(cohort_id, enrolment_id, phase_id):
         else:
             flash(f"De stage in fase {phase.number} is opgeslagen.", "success")
             return redirect(url_for("learning.participant", enrolment_id=enrolment.id, _anchor="fasen"))
-    return render_template("learning/placement.html", form=form, cohort=cohort, enrolment=enrolment,
-                           phase=phase), _shown_status()
+    return form_page("learning/placement.html", form=form, cohort=cohort, enrolment=enrolment,
+                     phase=phase)
 
 
 @bp.route("/leergangen/leergang/<int:programme_id>", methods=["GET", "POST"])
@@ -317,7 +312,7 @@ def session_new(cohort_id):
         else:
             flash("De bijeenkomst is ingepland.", "success")
             return redirect(url_for("learning.cohort", cohort_id=cohort_id, _anchor="bijeenkomsten"))
-    return render_template("learning/session_form.html", form=form, cohort=cohort, session=None), _shown_status()
+    return form_page("learning/session_form.html", form=form, cohort=cohort, session=None)
 
 
 @bp.route("/leergangen/groep/<int:cohort_id>/bijeenkomst/<int:activity_id>", methods=["GET", "POST"])
@@ -339,8 +334,8 @@ def session_edit(cohort_id, activity_id):
         else:
             flash("De bijeenkomst is bijgewerkt.", "success")
             return redirect(url_for("learning.cohort", cohort_id=cohort_id, _anchor="bijeenkomsten"))
-    return render_template("learning/session_form.html", form=form, cohort=cohort, session=session,
-                           cancel_form=CancelSessionForm(formdata=None)), _shown_status()
+    return form_page("learning/session_form.html", form=form, cohort=cohort, session=session,
+                     cancel_form=CancelSessionForm(formdata=None))
 
 
 @bp.route("/leergangen/groep/<int:cohort_id>/bijeenkomst/<int:activity_id>/annuleren", methods=["POST"])
