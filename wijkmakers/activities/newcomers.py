@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..auth.models import KIND_LABELS, TOKEN_CONFIRM, TOKEN_RESET, User, UserRole
-from ..auth.services import consume_token, issue_token, normalise_email, user_by_email
+from ..auth.models import KIND_LABELS, TOKEN_CONFIRM, TOKEN_RESET, User
+from ..auth.services import consume_token, create_user, issue_token, normalise_email, user_by_email
 from ..core import audit
 from ..core.errors import DomainError, NotFound
 from ..core.permissions import DEELNEMER
@@ -57,9 +57,7 @@ def _start_newcomer_signup(activity: Activity, name: str, email: str, kind: str,
         raise DomainError("Kies of je bewoner of professional bent.", field="kind")
     user = user_by_email(email)
     if user is None:
-        user = User(email=email, name=name, kind=kind, password_hash=None)
-        user.roles = [UserRole(role=DEELNEMER)]
-        db.session.add(user)
+        user = create_user(email, name, roles=[DEELNEMER], kind=kind)
         db.session.flush()
     if not user.is_active:
         return  # a deactivated account gets nothing, and the visitor sees the usual answer

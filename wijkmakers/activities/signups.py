@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from ..auth.models import KIND_LABELS, KIND_RESIDENT, User
-from ..auth.services import normalise_email, user_by_email
+from ..auth.services import create_user, normalise_email, user_by_email
 from ..core import audit
 from ..core.errors import DomainError
 from ..core.locking import lock_row
@@ -256,9 +256,7 @@ def find_or_create_person(name: str, email: str | None, phone: str | None, kind:
             return user
     if kind not in KIND_LABELS:
         kind = KIND_RESIDENT
-    user = User(name=(name or "").strip()[:120], email=email, phone=(phone or "").strip()[:40] or None, kind=kind,
-                password_hash=None)
-    db.session.add(user)
+    user = create_user(email, (name or "").strip()[:120], phone=(phone or "").strip()[:40] or None, kind=kind)
     db.session.flush()
     return user
 

@@ -17,5 +17,7 @@ def lock_row(model, row_id: int) -> None:
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(select(key).where(key == row_id).with_for_update())
     else:
-        db.session.execute(update(table).where(key == row_id).values(id=key)
+        # Set every onupdate column to itself too, or the "no-op" would stamp updated_at on each lock.
+        unchanged = {c.name: c for c in table.c if c.onupdate is not None}
+        db.session.execute(update(table).where(key == row_id).values(id=key, **unchanged)
                            .execution_options(synchronize_session=False))
