@@ -1,4 +1,3 @@
-import pytest
 from sqlalchemy import select
 
 from wijkmakers.auth.models import AuthToken, User
