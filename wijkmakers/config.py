@@ -1,4 +1,5 @@
 """Settings, read from the environment only (12-factor)."""
+import importlib.util
 import os
 import secrets
 from pathlib import Path
@@ -51,6 +52,16 @@ def _secret_key(instance_path: Path, production: bool) -> str:
     return key
 
 
+def _rate_limit_storage_uri() -> str:
+    uri = os.environ.get("RATELIMIT_STORAGE_URI", "memory://").strip() or "memory://"
+    if uri.startswith("redis") and importlib.util.find_spec("redis") is None:
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI wijst naar Redis, maar het pakket redis ontbreekt: installeer het met "
+            "pip install -r requirements-redis.txt."
+        )
+    return uri
+
+
 # How long figures and public pages may be reused, in seconds (0 switches one off). Only set when given,
 # so each feature's own default applies otherwise (and tests, which run without caches).
 CACHE_SETTINGS = ("PUBLIC_PAGE_CACHE_SECONDS", "DASHBOARD_CACHE_SECONDS", "REPORTING_CACHE_SECONDS",
@@ -61,7 +72,7 @@ def load_config(instance_path: str) -> dict:
     path = Path(instance_path)
     production = os.environ.get("WIJKMAKERS_ENV", "development").lower() == "production"
     caches = {key: float(os.environ[key]) for key in CACHE_SETTINGS if os.environ.get(key)}
-    storage_uri = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    storage_uri = _rate_limit_storage_uri()
     return caches | {
         "ENV_NAME": "production" if production else "development",
         "SECRET_KEY": _secret_key(path, production),

@@ -4,12 +4,14 @@ says "degraded"; Redis is used again once it is back. The tests without a server
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 
 import pytest
 import redis
 
 from wijkmakers import create_app
+from wijkmakers.config import ConfigError, load_config
 from wijkmakers.core.limitstore import FallbackStorage
 
 from ..conftest import _test_config
@@ -149,6 +151,15 @@ def test_an_unreachable_redis_from_the_start_never_answers_500(app, make, databa
     assert health.status_code == 200 and health.get_json()["status"] == "degraded"
     warnings = [r for r in caplog.records if "rate limit storage unreachable" in r.getMessage()]
     assert len(warnings) == 1  # once per outage, not per request
+
+
+def test_a_redis_setting_without_the_redis_package_says_what_to_install(monkeypatch, tmp_path):
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    monkeypatch.setitem(sys.modules, "redis", None)  # as if the package were not installed
+    with pytest.raises(ConfigError, match="requirements-redis.txt"):
+        load_config(str(tmp_path))
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
+    assert load_config(str(tmp_path))["RATELIMIT_STORAGE_URI"] == "memory://"
 
 
 class FlakyStorage:
