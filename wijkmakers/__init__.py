@@ -6,6 +6,7 @@ import os
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import load_config
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -25,6 +26,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config["CONTENT_DIR"] = os.path.join(PROJECT_ROOT, "content", "modules")
     if overrides:
         app.config.update(overrides)
+    if app.config.get("TRUSTED_PROXIES"):
+        # The client's address from X-Forwarded-For, trusting exactly this many proxies' hops.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["TRUSTED_PROXIES"]), x_proto=0, x_host=0)
 
     _configure_logging(app)
     _init_extensions(app)
@@ -76,6 +80,9 @@ def _init_extensions(app: Flask) -> None:
                      compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    from .core.limitstore import init_limit_storage
+
+    init_limit_storage(app)  # the log-in limits' counters, with an in-memory fallback
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in om deze pagina te bekijken."

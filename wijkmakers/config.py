@@ -1,7 +1,12 @@
 """Settings, read from the environment only (12-factor)."""
+import importlib.util
 import os
 import secrets
 from pathlib import Path
+
+
+# Short socket timeouts for the rate limit storage: a Redis that does not answer must not hold up requests.
+REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 
 
 class ConfigError(RuntimeError):
@@ -47,6 +52,16 @@ def _secret_key(instance_path: Path, production: bool) -> str:
     return key
 
 
+def _rate_limit_storage_uri() -> str:
+    uri = os.environ.get("RATELIMIT_STORAGE_URI", "memory://").strip() or "memory://"
+    if uri.startswith("redis") and importlib.util.find_spec("redis") is None:
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI wijst naar Redis, maar het pakket redis ontbreekt: installeer het met "
+            "pip install -r requirements-redis.txt."
+        )
+    return uri
+
+
 # How long figures and public pages may be reused, in seconds (0 switches one off). Only set when given,
 # so each feature's own default applies otherwise (and tests, which run without caches).
 CACHE_SETTINGS = ("PUBLIC_PAGE_CACHE_SECONDS", "DASHBOARD_CACHE_SECONDS", "REPORTING_CACHE_SECONDS",
@@ -57,6 +72,7 @@ def load_config(instance_path: str) -> dict:
     path = Path(instance_path)
     production = os.environ.get("WIJKMAKERS_ENV", "development").lower() == "production"
     caches = {key: float(os.environ[key]) for key in CACHE_SETTINGS if os.environ.get(key)}
+    storage_uri = _rate_limit_storage_uri()
     return caches | {
         "ENV_NAME": "production" if production else "development",
         "SECRET_KEY": _secret_key(path, production),
@@ -81,11 +97,23 @@ def load_config(instance_path: str) -> dict:
         "MAIL_DEFAULT_SENDER": os.environ.get(
             "MAIL_DEFAULT_SENDER", "Wijkmakers <noreply@wijkmakers.example>"
         ),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": storage_uri,
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": False,
-        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
-        "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
+        # A Redis outage: Flask-Limiter's limits go on in memory instead of answering 500 (the log-in limits
+        # have their own fallback, core/limitstore.py).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": dict(REDIS_OPTIONS) if storage_uri.startswith("redis") else {},
+        "RATE_LIMIT_RETRY_SECONDS": 30,
+        # Log-in limits (auth/throttle.py): failures per account across addresses and per address, then a
+        # growing delay per account+address pair after the free failures.
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "100 per 15 minutes"),
+        "LOGIN_FREE_FAILURES": int(os.environ.get("LOGIN_FREE_FAILURES", "3")),
+        "LOGIN_DELAY_SECONDS": int(os.environ.get("LOGIN_DELAY_SECONDS", "5")),
+        "LOGIN_MAX_DELAY_SECONDS": int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", "900")),
+        # Reverse proxies in front of the app that set X-Forwarded-For (0: none, use the socket's address).
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "PASSWORD_RESET_HOURS": 2,
         "WTF_CSRF_TIME_LIMIT": None,
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),

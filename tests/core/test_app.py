@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_healthz_reports_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "rate_limit_storage": "ok"}
 
 
 def test_every_response_carries_a_request_id(client):

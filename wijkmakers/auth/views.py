@@ -8,6 +8,7 @@ from ..extensions import limiter
 from . import services
 from .forms import ForgotPasswordForm, LoginForm, RolesForm, SetPasswordForm, UserSearchForm
 from .models import TOKEN_INVITE, TOKEN_RESET
+from .throttle import guard_login
 
 bp = Blueprint("auth", __name__)
 
@@ -29,10 +30,7 @@ def _safe_next(target: str | None) -> str | None:
 
 @bp.route("/inloggen", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
-               deduct_when=_login_failed, scope="login-address")
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=_login_account_key, deduct_when=_login_failed, scope="login-account")
+@guard_login  # log-in limits: auth/throttle.py
 @cached_for_visitors
 def login():
     if current_user.is_authenticated:
