@@ -2,17 +2,19 @@
 the duo warnings, and the walks still under their minimum that wait for a go or no-go decision.
 
 Counts are made for the rows shown only (one GROUP BY), the guides' kinds in one two-column query:
-a page costs the same few queries whatever its size.
+a page costs the same few queries whatever its size. The statements are prepared (core/statements.py):
+/activiteiten and the organiser's home page ask for them on every visit.
 """
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 
 from ..auth.models import User
-from ..core.pagination import Page, paginate
+from ..core.pagination import Page, PreparedPage, paginate
+from ..core.statements import prepared
 from ..core.timeutil import utcnow
 from ..extensions import db
-from .agenda import not_ended
+from .agenda import LONGEST_ACTIVITY, not_ended
 from .models import (ACTIVITY_KINDS, KIND_WALK, REG_CONFIRMED, REG_WAITLISTED, STATUS_PLANNED, WALK_MINIMUM,
                      Activity, ActivityGuide, Registration)
 from .planning import duo_warnings
@@ -39,14 +41,9 @@ def manage_page(past: bool = False, kind: str | None = None, page: int | None = 
     """One page of upcoming (or past, newest first) activities, course sessions too (read-only), as overview
     rows with confirmed and waiting counts. The counts are made for that page only."""
     now = now or utcnow()
-    stmt = select(Activity)
-    if kind and kind in ACTIVITY_KINDS:
-        stmt = stmt.where(Activity.kind == kind)
-    if past:
-        stmt = stmt.where(Activity.ends_at < now).order_by(Activity.starts_at.desc(), Activity.id.desc())
-    else:
-        stmt = stmt.where(not_ended(now)).order_by(Activity.starts_at, Activity.id)
-    result = paginate(stmt, per_page=per_page, page=page)
+    by_kind = bool(kind and kind in ACTIVITY_KINDS)
+    params = {"now": now, "started_after": now - LONGEST_ACTIVITY} | ({"kind": kind} if by_kind else {})
+    result = paginate(_manage_page(past, by_kind), per_page=per_page, page=page, params=params)
     ids = [activity.id for activity in result.items]
     counts, kinds = registration_counts(ids), guide_kinds(ids)
     result.items = overview_rows([(activity, *counts.get(activity.id, (0, 0))) for activity in result.items], now,
@@ -54,29 +51,49 @@ def manage_page(past: bool = False, kind: str | None = None, page: int | None = 
     return result
 
 
+@prepared
+def _manage_page(past: bool, by_kind: bool) -> PreparedPage:
+    stmt = select(Activity)
+    if by_kind:
+        stmt = stmt.where(Activity.kind == bindparam("kind"))
+    if past:
+        return PreparedPage(stmt.where(Activity.ends_at < bindparam("now"))
+                            .order_by(Activity.starts_at.desc(), Activity.id.desc()))
+    return PreparedPage(stmt.where(not_ended(bindparam("now"), bindparam("started_after")))
+                        .order_by(Activity.starts_at, Activity.id))
+
+
 def guide_kinds(activity_ids: list[int]) -> dict[int, list[str]]:
     """The kind (resident or professional) of each guide, per activity: all the duo warnings need, in one
     query of two columns instead of the guides' whole records."""
     kinds: dict[int, list[str]] = {}
     if activity_ids:
-        rows = db.session.execute(select(ActivityGuide.activity_id, User.kind)
-                                  .join(User, User.id == ActivityGuide.user_id)
-                                  .where(ActivityGuide.activity_id.in_(activity_ids)))
-        for activity_id, kind in rows:
+        for activity_id, kind in db.session.execute(_guide_kinds(), {"ids": activity_ids}):
             kinds.setdefault(activity_id, []).append(kind)
     return kinds
+
+
+@prepared
+def _guide_kinds():
+    return (select(ActivityGuide.activity_id, User.kind).join(User, User.id == ActivityGuide.user_id)
+            .where(ActivityGuide.activity_id.in_(bindparam("ids", expanding=True))))
 
 
 def registration_counts(activity_ids: list[int]) -> dict[int, tuple[int, int]]:
     """Confirmed and waiting registrations per activity, for these activities: one GROUP BY."""
     if not activity_ids:
         return {}
+    rows = db.session.execute(_registration_counts(), {"ids": activity_ids})
+    return {activity_id: (n_confirmed, n_waiting) for activity_id, n_confirmed, n_waiting in rows}
+
+
+@prepared  # most lists and the organiser's home page ask for these counts on every request
+def _registration_counts():
     active = Registration.active.is_(True)
     confirmed = func.count(case((and_(Registration.status == REG_CONFIRMED, active), Registration.id)))
     waiting = func.count(case((and_(Registration.status == REG_WAITLISTED, active), Registration.id)))
-    rows = db.session.execute(select(Registration.activity_id, confirmed, waiting)
-                              .where(Registration.activity_id.in_(activity_ids)).group_by(Registration.activity_id))
-    return {activity_id: (n_confirmed, n_waiting) for activity_id, n_confirmed, n_waiting in rows}
+    return (select(Registration.activity_id, confirmed, waiting)
+            .where(Registration.activity_id.in_(bindparam("ids", expanding=True))).group_by(Registration.activity_id))
 
 
 def overview_rows(rows, now: datetime | None = None, kinds: dict[int, list[str]] | None = None) -> list[dict]:
@@ -93,10 +110,14 @@ def walks_needing_decision(now: datetime | None = None) -> list[tuple[Activity, 
     """Walks in the next few days still under their minimum and without a go decision (two queries: the
     walks by date, then their counts; a GROUP BY over the join would walk every walk ever held)."""
     now = now or utcnow()
-    walks = list(db.session.scalars(
-        select(Activity).where(Activity.kind == KIND_WALK, Activity.status == STATUS_PLANNED,
-                               Activity.go_decision_at.is_(None), Activity.starts_at > now,
-                               Activity.starts_at <= now + DECISION_WINDOW).order_by(Activity.starts_at)))
+    walks = list(db.session.scalars(_walks_to_decide(), {"now": now, "until": now + DECISION_WINDOW}))
     counts = registration_counts([walk.id for walk in walks])
     confirmed = {walk.id: counts.get(walk.id, (0, 0))[0] for walk in walks}
     return [(walk, confirmed[walk.id]) for walk in walks if needs_decision(walk, confirmed[walk.id], now)]
+
+
+@prepared
+def _walks_to_decide():
+    return (select(Activity).where(Activity.kind == KIND_WALK, Activity.status == STATUS_PLANNED,
+                                   Activity.go_decision_at.is_(None), Activity.starts_at > bindparam("now"),
+                                   Activity.starts_at <= bindparam("until")).order_by(Activity.starts_at))

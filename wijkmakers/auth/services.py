@@ -4,15 +4,16 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.audit import record
 from ..core.errors import DomainError, NotFound
-from ..core.pagination import Page, paginate
+from ..core.pagination import Page, PreparedPage, paginate
 from ..core.permissions import ALL_ROLES, BEHEERDER
 from ..core.search import LIKE_ESCAPE, like_pattern
+from ..core.statements import prepared
 from ..core.timeutil import utcnow
 from ..core.transaction import transactional
 from ..extensions import db
@@ -55,20 +56,30 @@ def user_by_email(email: str | None) -> User | None:
 def signed_in_user(user_id: int) -> User | None:
     """The user of a session, with roles (joined in: every request checks them); the organisation is
     loaded only on the pages that show it. None for an unknown or deactivated account."""
-    user = db.session.execute(
-        select(User).options(joinedload(User.roles), lazyload(User.organisation)).where(User.id == user_id)
-    ).unique().scalar_one_or_none()
+    user = db.session.execute(_signed_in_user(), {"user_id": user_id}).unique().scalar_one_or_none()
     return user if user is not None and user.is_active else None
+
+
+@prepared  # run on every signed-in request
+def _signed_in_user():
+    return (select(User).options(joinedload(User.roles), lazyload(User.organisation))
+            .where(User.id == bindparam("user_id")))
 
 
 def users_page(q: str | None, per_page: int = 30) -> Page:
     """One page of the people not erased, by name, with their roles; ``q`` searches name and e-mail."""
     q = (q or "").strip()
+    params = {"like": like_pattern(q)} if q else {}  # a typed % or _ is searched for literally
+    return paginate(_users(bool(q)), per_page=per_page, params=params)
+
+
+@prepared
+def _users(search: bool) -> PreparedPage:
     stmt = select(User).options(selectinload(User.roles)).where(User.anonymised_at.is_(None)).order_by(User.name)
-    if q:
-        like = like_pattern(q)  # a typed % or _ is searched for literally
+    if search:
+        like = bindparam("like")
         stmt = stmt.where(or_(User.email.like(like, escape=LIKE_ESCAPE), User.name.ilike(like, escape=LIKE_ESCAPE)))
-    return paginate(stmt, per_page=per_page)
+    return PreparedPage(stmt)
 
 
 @transactional

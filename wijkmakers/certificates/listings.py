@@ -2,12 +2,13 @@
 the organiser's search, cohorts and one-day activities with their counts. Read-only."""
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload
 
 from ..activities.models import ONE_DAY_KINDS, STATUS_CANCELLED, Activity, Attendance
 from ..auth.models import User
 from ..core.errors import NotFound
+from ..core.statements import prepared
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..learning.models import ENROLMENT_COMPLETED, Cohort, Enrolment
@@ -17,19 +18,30 @@ from .verification import normalise_code
 
 # -- participants ----------------------------------------------------------------------------------
 def certificates_of(user: User) -> list[Certificate]:
-    return db.session.scalars(select(Certificate).where(Certificate.user_id == user.id)
-                              .order_by(Certificate.issued_at.desc(), Certificate.id.desc())).all()
+    return db.session.scalars(_certificates_of(), {"user_id": user.id}).all()
 
 
 def proof_candidates(user: User) -> list[Activity]:
     """One-day activities this person attended that have no proof yet (valid or revoked)."""
+    return db.session.scalars(_proof_candidates(), {"user_id": user.id}).all()
+
+
+# Every visit to /certificaten asks these two: prepared.
+@prepared
+def _certificates_of():
+    return (select(Certificate).where(Certificate.user_id == bindparam("user_id"))
+            .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
+
+
+@prepared
+def _proof_candidates():
+    user_id = bindparam("user_id")
     has_certificate = (select(Certificate.id).where(Certificate.activity_id == Activity.id,
-                                                    Certificate.user_id == user.id).exists())
-    return db.session.scalars(
-        select(Activity).join(Attendance, Attendance.activity_id == Activity.id)
-        .where(Attendance.user_id == user.id, Attendance.present.is_(True), Activity.kind.in_(ONE_DAY_KINDS),
-               Activity.status != STATUS_CANCELLED, ~has_certificate)
-        .order_by(Activity.starts_at.desc())).all()
+                                                    Certificate.user_id == user_id).exists())
+    return (select(Activity).join(Attendance, Attendance.activity_id == Activity.id)
+            .where(Attendance.user_id == user_id, Attendance.present.is_(True), Activity.kind.in_(ONE_DAY_KINDS),
+                   Activity.status != STATUS_CANCELLED, ~has_certificate)
+            .order_by(Activity.starts_at.desc()))
 
 
 def owned_certificate(certificate_id: int, user: User, organiser: bool) -> Certificate:

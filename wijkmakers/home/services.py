@@ -1,13 +1,18 @@
-"""What each role sees first. Every panel is a fixed number of queries, whatever the data size."""
+"""What each role sees first. Every panel is a fixed number of queries, whatever the data size.
+
+The home page is the most visited page of every role, so its panels' statements are prepared
+(core/statements.py): building and keying them cost more than SQLite takes to answer them.
+"""
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import contains_eager
 
 from ..activities.models import STATUS_PLANNED, Activity, ActivityGuide, Attendance, Registration
 from ..activities.overview import registration_counts
 from ..auth.models import User, UserRole
 from ..core.cache import remember
+from ..core.statements import prepared
 from ..core.timeutil import local_to_utc, local_today, utcnow
 from ..extensions import db
 from ..learning.models import (ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_REQUESTED,
@@ -16,42 +21,65 @@ from ..organisations.models import Organisation
 
 
 def participant_panel(user: User) -> dict:
-    enrolments = db.session.scalars(select(Enrolment).where(Enrolment.user_id == user.id)
-                                    .order_by(Enrolment.created_at.desc())).all()
-    registrations = db.session.scalars(
-        select(Registration).join(Registration.activity).options(contains_eager(Registration.activity))
-        .where(Registration.user_id == user.id, Registration.active.is_(True), Activity.starts_at >= utcnow(),
-               Activity.cohort_id.is_(None))  # course sessions show under the programme itself
-        .order_by(Activity.starts_at).limit(5)).all()
-    return {"enrolments": enrolments, "registrations": registrations}
+    enrolments, registrations = _participant_statements()
+    return {"enrolments": db.session.scalars(enrolments, {"user_id": user.id}).all(),
+            "registrations": db.session.scalars(registrations, {"user_id": user.id, "now": utcnow()}).all()}
+
+
+@prepared
+def _participant_statements():
+    enrolments = (select(Enrolment).where(Enrolment.user_id == bindparam("user_id"))
+                  .order_by(Enrolment.created_at.desc()))
+    registrations = (select(Registration).join(Registration.activity).options(contains_eager(Registration.activity))
+                     .where(Registration.user_id == bindparam("user_id"), Registration.active.is_(True),
+                            Activity.starts_at >= bindparam("now"),
+                            Activity.cohort_id.is_(None))  # course sessions show under the programme itself
+                     .order_by(Activity.starts_at).limit(5))
+    return enrolments, registrations
 
 
 def guide_panel(user: User) -> dict:
-    return {"guided": db.session.scalars(
-        select(Activity).join(ActivityGuide)
-        .where(ActivityGuide.user_id == user.id, Activity.starts_at >= utcnow(), Activity.status == STATUS_PLANNED)
-        .order_by(Activity.starts_at).limit(5)).all()}
+    return {"guided": db.session.scalars(_guided_statement(), {"user_id": user.id, "now": utcnow()}).all()}
+
+
+@prepared
+def _guided_statement():
+    return (select(Activity).join(ActivityGuide)
+            .where(ActivityGuide.user_id == bindparam("user_id"), Activity.starts_at >= bindparam("now"),
+                   Activity.status == STATUS_PLANNED)
+            .order_by(Activity.starts_at).limit(5))
 
 
 def organiser_panel() -> dict:
-    upcoming = db.session.scalars(select(Activity).where(Activity.starts_at >= utcnow())
-                                  .order_by(Activity.starts_at).limit(8)).all()
+    upcoming_stmt, requests_stmt = _organiser_statements()
+    upcoming = db.session.scalars(upcoming_stmt, {"now": utcnow()}).all()
     counts = registration_counts([activity.id for activity in upcoming])
-    open_requests = db.session.scalar(select(func.count()).select_from(Enrolment)
-                                      .where(Enrolment.status == ENROLMENT_REQUESTED))
     return {"upcoming": [(activity, counts.get(activity.id, (0, 0))[1]) for activity in upcoming],
-            "open_requests": open_requests or 0}
+            "open_requests": db.session.scalar(requests_stmt) or 0}
+
+
+@prepared
+def _organiser_statements():
+    upcoming = select(Activity).where(Activity.starts_at >= bindparam("now")).order_by(Activity.starts_at).limit(8)
+    requests = select(func.count()).select_from(Enrolment).where(Enrolment.status == ENROLMENT_REQUESTED)
+    return upcoming, requests
 
 
 def partner_panel(user: User) -> dict:
     if user.organisation_id is None:
         return {"staff": 0, "enrolments": 0}
-    staff = db.session.scalar(select(func.count()).select_from(User).where(
-        User.organisation_id == user.organisation_id, User.anonymised_at.is_(None)))
-    active = db.session.scalar(
-        select(func.count()).select_from(Enrolment).join(User, User.id == Enrolment.user_id)
-        .where(User.organisation_id == user.organisation_id, Enrolment.status == ENROLMENT_ACTIVE))
-    return {"staff": staff or 0, "enrolments": active or 0}
+    staff, active = _partner_statements()
+    params = {"organisation_id": user.organisation_id}
+    return {"staff": db.session.scalar(staff, params) or 0, "enrolments": db.session.scalar(active, params) or 0}
+
+
+@prepared
+def _partner_statements():
+    staff = select(func.count()).select_from(User).where(User.organisation_id == bindparam("organisation_id"),
+                                                          User.anonymised_at.is_(None))
+    active = (select(func.count()).select_from(Enrolment).join(User, User.id == Enrolment.user_id)
+              .where(User.organisation_id == bindparam("organisation_id"), Enrolment.status == ENROLMENT_ACTIVE))
+    return staff, active
 
 
 def coordinator_panel() -> dict:

@@ -8,14 +8,15 @@ nothing). Cancelling a session tells the participants and re-checks completion (
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import contains_eager
 
 from ..activities.models import KIND_SESSION, STATUS_CANCELLED, STATUS_PLANNED, Activity
 from ..auth.models import User
 from ..core.audit import record
 from ..core.errors import DomainError
-from ..core.pagination import Page, paginate
+from ..core.pagination import Page, PreparedPage, paginate
+from ..core.statements import prepared
 from ..core.timeutil import local_to_utc, local_today, nl_datetime, utcnow
 from ..core.transaction import transactional
 from ..extensions import db
@@ -241,29 +242,45 @@ class CohortSummary:
 def cohort_summaries(past: bool = False, per_page: int = 25, page: int | None = None) -> Page:
     """One page of cohorts: running and planned ones (by programme, newest first), or those that have
     ended. The counts are made for that page only, so the page costs the same after years of cohorts."""
-    today = local_today()
-    listing = (select(Cohort).where(Cohort.ends_on < today if past else Cohort.ends_on >= today)
-               .order_by(Cohort.programme_id, Cohort.starts_on.desc(), Cohort.id.desc()))
-    page_of = paginate(listing, per_page=per_page, page=page)
-    ids = [cohort.id for cohort in page_of.items]
-
-    def n(status):
-        return func.count(case((Enrolment.status == status, Enrolment.id)))
-
-    counts = {row[0]: row[1:] for row in db.session.execute(
-        select(Enrolment.cohort_id, n(ENROLMENT_ACTIVE), n(ENROLMENT_COMPLETED), n(ENROLMENT_WITHDRAWN),
-               n(ENROLMENT_REQUESTED)).where(Enrolment.cohort_id.in_(ids)).group_by(Enrolment.cohort_id))}
-    held = dict(db.session.execute(
-        select(Activity.cohort_id, func.count())
-        .where(Activity.kind == KIND_SESSION, Activity.cohort_id.in_(ids), Activity.status != STATUS_CANCELLED)
-        .group_by(Activity.cohort_id)).all())
+    page_of = paginate(_cohort_page(past), per_page=per_page, page=page, params={"today": local_today()})
+    ids = {"ids": [cohort.id for cohort in page_of.items]}
+    enrolments, sessions = _cohort_counts()
+    counts = {row[0]: row[1:] for row in db.session.execute(enrolments, ids)}
+    held = dict(db.session.execute(sessions, ids).all())
     page_of.items = [CohortSummary(cohort, *counts.get(cohort.id, (0, 0, 0, 0)), held.get(cohort.id, 0))
                      for cohort in page_of.items]
     return page_of
 
 
+# The organisers' list of cohorts (/leergangen) is opened often: its statements are prepared.
+@prepared
+def _cohort_page(past: bool) -> PreparedPage:
+    today = bindparam("today")
+    return PreparedPage(select(Cohort).where(Cohort.ends_on < today if past else Cohort.ends_on >= today)
+                        .order_by(Cohort.programme_id, Cohort.starts_on.desc(), Cohort.id.desc()))
+
+
+@prepared
+def _cohort_counts():
+    ids = bindparam("ids", expanding=True)
+
+    def n(status):
+        return func.count(case((Enrolment.status == status, Enrolment.id)))
+
+    enrolments = (select(Enrolment.cohort_id, n(ENROLMENT_ACTIVE), n(ENROLMENT_COMPLETED), n(ENROLMENT_WITHDRAWN),
+                         n(ENROLMENT_REQUESTED)).where(Enrolment.cohort_id.in_(ids)).group_by(Enrolment.cohort_id))
+    sessions = (select(Activity.cohort_id, func.count())
+                .where(Activity.kind == KIND_SESSION, Activity.cohort_id.in_(ids), Activity.status != STATUS_CANCELLED)
+                .group_by(Activity.cohort_id))
+    return enrolments, sessions
+
+
 def open_requests(limit: int = 100) -> list[Enrolment]:
-    return list(db.session.scalars(
-        select(Enrolment).join(Enrolment.user).options(contains_eager(Enrolment.user))
-        .where(Enrolment.status == ENROLMENT_REQUESTED).order_by(Enrolment.created_at, Enrolment.id)
-        .limit(limit)).unique())
+    return list(db.session.scalars(_open_requests(), {"limit": limit}).unique())
+
+
+@prepared
+def _open_requests():
+    return (select(Enrolment).join(Enrolment.user).options(contains_eager(Enrolment.user))
+            .where(Enrolment.status == ENROLMENT_REQUESTED).order_by(Enrolment.created_at, Enrolment.id)
+            .limit(bindparam("limit")))

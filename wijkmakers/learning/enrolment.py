@@ -5,12 +5,13 @@ Rules: a cohort's capacity counts active and completed enrolments; a withdrawn o
 reactivated rather than duplicated; nobody joins a cohort that has ended; a request needs a cohort that is
 open for requests. Every change is ``@transactional``; a broken rule raises EnrolmentError (Dutch).
 """
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from ..auth.models import User
 from ..core.audit import record
 from ..core.errors import DomainError
 from ..core.locking import lock_row
+from ..core.statements import prepared
 from ..core.text import clean_text
 from ..core.timeutil import local_today, utcnow
 from ..core.transaction import transactional
@@ -47,20 +48,27 @@ def open_cohorts() -> list[Cohort]:
 def requestable_cohorts(user: User, limit: int = 10) -> list[tuple[Cohort, int]]:
     """The first `limit` open cohorts (soonest start first) that accept requests and that ``user`` is not (or
     no longer) in, with seats left. The academy runs a few at a time; the limit keeps the page short."""
-    mine = select(Enrolment.cohort_id).where(Enrolment.user_id == user.id,
-                                             Enrolment.status.in_((*SEATED, ENROLMENT_REQUESTED)))
-    cohorts = list(db.session.scalars(
-        select(Cohort).where(Cohort.ends_on >= local_today(), Cohort.open_for_requests.is_(True),
-                             Cohort.id.not_in(mine))
-        .order_by(Cohort.starts_on, Cohort.id).limit(limit)).unique())
+    cohorts_stmt, taken_stmt = _requestable()
+    cohorts = list(db.session.scalars(cohorts_stmt, {"user_id": user.id, "today": local_today(),
+                                                     "limit": limit}).unique())
     if not cohorts:
         return []
-    # seats taken, counted for the cohorts shown only
-    taken = dict(db.session.execute(
-        select(Enrolment.cohort_id, func.count())
-        .where(Enrolment.status.in_(SEATED), Enrolment.cohort_id.in_([cohort.id for cohort in cohorts]))
-        .group_by(Enrolment.cohort_id)).all())
+    taken = dict(db.session.execute(taken_stmt, {"ids": [cohort.id for cohort in cohorts]}).all())
     return [(cohort, max(0, cohort.capacity - taken.get(cohort.id, 0))) for cohort in cohorts]
+
+
+@prepared  # the participant's /leren asks these on every visit
+def _requestable():
+    mine = select(Enrolment.cohort_id).where(Enrolment.user_id == bindparam("user_id"),
+                                             Enrolment.status.in_((*SEATED, ENROLMENT_REQUESTED)))
+    cohorts = (select(Cohort).where(Cohort.ends_on >= bindparam("today"), Cohort.open_for_requests.is_(True),
+                                    Cohort.id.not_in(mine))
+               .order_by(Cohort.starts_on, Cohort.id).limit(bindparam("limit")))
+    # seats taken, counted for the cohorts shown only
+    taken = (select(Enrolment.cohort_id, func.count())
+             .where(Enrolment.status.in_(SEATED), Enrolment.cohort_id.in_(bindparam("ids", expanding=True)))
+             .group_by(Enrolment.cohort_id))
+    return cohorts, taken
 
 
 def find_user_by_email(email: str | None) -> User | None:

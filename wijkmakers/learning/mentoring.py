@@ -1,11 +1,12 @@
 """Mentors and reviewers: who may read a participant's work, the mentor of an enrolment, and the answer
 (reactie) of an organiser or mentor to a participant's reflection and action plan, which the participant
 gets by mail. Coordinators may read everything but answer nothing (the views check that)."""
-from sqlalchemy import exists, or_, select
+from sqlalchemy import bindparam, exists, or_, select
 
 from ..auth.models import User
 from ..core.audit import record
 from ..core.errors import DomainError, NotFound
+from ..core.statements import prepared
 from ..core.text import clean_text
 from ..core.timeutil import utcnow
 from ..core.transaction import transactional
@@ -24,8 +25,13 @@ def is_mentor_of(user: User, enrolment: Enrolment) -> bool:
 
 def mentors_anyone(user: User) -> bool:
     """Mentor of a trainee, for the whole course or for a placement (two indexed lookups)."""
-    return bool(db.session.scalar(select(or_(exists().where(Enrolment.mentor_id == user.id),
-                                             exists().where(Placement.mentor_id == user.id)))))
+    return bool(db.session.scalar(_mentors_anyone(), {"user_id": user.id}))
+
+
+@prepared  # asked on every visit of /leren
+def _mentors_anyone():
+    mentor = bindparam("user_id")
+    return select(or_(exists().where(Enrolment.mentor_id == mentor), exists().where(Placement.mentor_id == mentor)))
 
 
 def reviewable_enrolment(enrolment_id: int, user: User, organiser: bool, viewer: bool) -> Enrolment:

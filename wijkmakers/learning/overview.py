@@ -1,11 +1,12 @@
 """What the participant's pages show (and a mentor's or organiser's view of one participant): their
 enrolments, one programme with progress, sessions and phases, and one module with its sessions. Reads
 only; an enrolment that is not the participant's own is not found."""
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..activities.models import KIND_SESSION, STATUS_CANCELLED, Activity
 from ..auth.models import User
 from ..core.errors import NotFound
+from ..core.statements import prepared
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .completion import cohort_facts
@@ -17,9 +18,13 @@ from .traineeship import trainee_rows
 
 
 def my_enrolments(user: User) -> list[Enrolment]:
-    return list(db.session.scalars(
-        select(Enrolment).where(Enrolment.user_id == user.id)
-        .order_by(Enrolment.created_at.desc(), Enrolment.id.desc())).unique())
+    return list(db.session.scalars(_my_enrolments(), {"user_id": user.id}).unique())
+
+
+@prepared  # the participant's /leren asks this on every visit
+def _my_enrolments():
+    return (select(Enrolment).where(Enrolment.user_id == bindparam("user_id"))
+            .order_by(Enrolment.created_at.desc(), Enrolment.id.desc()))
 
 
 def own_enrolment(enrolment_id: int, user: User) -> Enrolment:

@@ -2,12 +2,18 @@
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from ..core.statements import prepared
 from ..extensions import db
 from .models import Module, Programme, ProgrammeModule
 
 
 def programmes() -> list[Programme]:
-    return list(db.session.scalars(select(Programme).order_by(Programme.id)))
+    return list(db.session.scalars(_programmes()))
+
+
+@prepared
+def _programmes():
+    return select(Programme).order_by(Programme.id)
 
 
 def programme_modules(programme_id: int) -> list[ProgrammeModule]:

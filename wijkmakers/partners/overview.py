@@ -7,17 +7,21 @@ Rules in one place:
   at the time; the overview shows what happened *with that organisation*, so people who moved on keep
   their history there and bring none of it from elsewhere.
 - A fixed number of queries, whatever the number of people; every one limited to this organisation.
+
+The overview is the partner contact's main page; its statements are prepared (core/statements.py), since
+building them cost more than running them.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, exists, func, or_, select, union
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select, union
 from sqlalchemy.orm import aliased, contains_eager, lazyload
 
 from ..activities.models import REG_LABELS, STATUS_CANCELLED, Activity, Attendance, Registration
 from ..auth.models import User
 from ..certificates.models import Certificate
 from ..core.search import LIKE_ESCAPE, like_pattern
+from ..core.statements import prepared
 from ..core.timeutil import nl_date, utcnow
 from ..extensions import db
 from ..learning.models import ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_LABELS, Cohort, Enrolment
@@ -92,6 +96,61 @@ def _people_scope(organisation_id):
                 or_(User.organisation_id == organisation_id, User.id.in_(select(history.c.user_id))))
 
 
+@dataclass(frozen=True)
+class _OverviewStatements:
+    people: object
+    enrolments: object
+    attendance: object
+    sessions_held: object
+    upcoming: object
+    certificates: object
+
+
+@prepared
+def _overview_statements(search: bool, one_person: bool) -> _OverviewStatements:
+    """The overview's statements, one set per variant, with bind parameters (org, ids, now, like, user_id)."""
+    org, ids = bindparam("org"), bindparam("ids", expanding=True)
+    people = (select(User).options(lazyload(User.roles), lazyload(User.organisation))
+              .where(_people_scope(org)).order_by(User.name, User.id))
+    if search:
+        like = bindparam("like")
+        people = people.where(or_(func.lower(User.name).like(like, escape=LIKE_ESCAPE),
+                                  and_(User.organisation_id == org, User.email.like(like, escape=LIKE_ESCAPE))))
+    if one_person:
+        people = people.where(User.id == bindparam("user_id"))
+    own_enrolments = select(Enrolment.id).where(Enrolment.organisation_id == org)
+    attended_here = exists().where(Attendance.activity_id == Certificate.activity_id,
+                                   Attendance.user_id == Certificate.user_id, Attendance.organisation_id == org)
+    return _OverviewStatements(
+        people=people,
+        enrolments=(select(Enrolment).join(Enrolment.cohort).options(contains_eager(Enrolment.cohort))
+                    .where(Enrolment.organisation_id == org, Enrolment.user_id.in_(ids))
+                    .order_by(Cohort.starts_on.desc(), Enrolment.id)),
+        # attendance with this organisation, per person and per cohort (None: one-day activities)
+        attendance=(select(Attendance.user_id, Activity.cohort_id,
+                           func.sum(case((Attendance.present.is_(True), 1), else_=0)),
+                           func.sum(case((Attendance.present.is_(True), 0), else_=1)))
+                    .join(Activity, Activity.id == Attendance.activity_id)
+                    .where(Attendance.organisation_id == org, Attendance.user_id.in_(ids))
+                    .group_by(Attendance.user_id, Activity.cohort_id)),
+        sessions_held=(select(Activity.cohort_id, func.count(Activity.id))
+                       .where(Activity.cohort_id.in_(bindparam("cohort_ids", expanding=True)),
+                              Activity.starts_at < bindparam("now"), Activity.status != STATUS_CANCELLED)
+                       .group_by(Activity.cohort_id)),
+        upcoming=(select(Registration).join(Registration.activity)
+                  .options(contains_eager(Registration.activity).lazyload(Activity.guides))
+                  .where(Registration.organisation_id == org, Registration.user_id.in_(ids),
+                         Registration.active.is_(True), Activity.starts_at >= bindparam("now"),
+                         Activity.cohort_id.is_(None))
+                  .order_by(Activity.starts_at)),
+        certificates=(select(Certificate).options(lazyload("*"))
+                      .where(Certificate.user_id.in_(ids), Certificate.revoked_at.is_(None),
+                             or_(Certificate.enrolment_id.in_(own_enrolments),
+                                 and_(Certificate.activity_id.is_not(None), attended_here)))
+                      .order_by(Certificate.issued_at)),
+    )
+
+
 def organisation_overview(organisation: Organisation, q: str | None = None, user_id: int | None = None) -> Overview:
     """Staff of one organisation with what each follows, attendance, completion and certificates.
 
@@ -99,38 +158,20 @@ def organisation_overview(organisation: Organisation, q: str | None = None, user
     """
     org_id = organisation.id
     q = (q or "").strip()[:100]
-    people_stmt = (select(User).options(lazyload(User.roles), lazyload(User.organisation))
-                   .where(_people_scope(org_id)).order_by(User.name, User.id))
-    if q:
-        like = like_pattern(q)
-        people_stmt = people_stmt.where(or_(func.lower(User.name).like(like, escape=LIKE_ESCAPE),
-                                            and_(User.organisation_id == org_id,
-                                                 User.email.like(like, escape=LIKE_ESCAPE))))
-    if user_id is not None:
-        people_stmt = people_stmt.where(User.id == user_id)
-    people = {u.id: StaffRow(u, u.organisation_id == org_id) for u in db.session.scalars(people_stmt)}
+    statements = _overview_statements(bool(q), user_id is not None)
+    params = {"org": org_id} | ({"like": like_pattern(q)} if q else {}) | (
+        {"user_id": user_id} if user_id is not None else {})
+    people = {u.id: StaffRow(u, u.organisation_id == org_id) for u in db.session.scalars(statements.people, params)}
     if not people:
         return Overview(organisation, [], q)
-    ids = list(people)
+    ids = {"org": org_id, "ids": list(people)}
     now = utcnow()
 
-    enrolments = list(db.session.scalars(
-        select(Enrolment).join(Enrolment.cohort).options(contains_eager(Enrolment.cohort))
-        .where(Enrolment.organisation_id == org_id, Enrolment.user_id.in_(ids))
-        .order_by(Cohort.starts_on.desc(), Enrolment.id)))
-    # attendance with this organisation, per person and per cohort (None: one-day activities)
-    attendance = db.session.execute(
-        select(Attendance.user_id, Activity.cohort_id,
-               func.sum(case((Attendance.present.is_(True), 1), else_=0)),
-               func.sum(case((Attendance.present.is_(True), 0), else_=1)))
-        .join(Activity, Activity.id == Attendance.activity_id)
-        .where(Attendance.organisation_id == org_id, Attendance.user_id.in_(ids))
-        .group_by(Attendance.user_id, Activity.cohort_id)).all()
+    enrolments = list(db.session.scalars(statements.enrolments, ids))
+    attendance = db.session.execute(statements.attendance, ids).all()
     cohort_ids = list({e.cohort_id for e in enrolments})
-    held = dict(db.session.execute(
-        select(Activity.cohort_id, func.count(Activity.id))
-        .where(Activity.cohort_id.in_(cohort_ids), Activity.starts_at < now, Activity.status != STATUS_CANCELLED)
-        .group_by(Activity.cohort_id)).all()) if cohort_ids else {}
+    held = dict(db.session.execute(statements.sessions_held, {"cohort_ids": cohort_ids, "now": now}).all()
+                ) if cohort_ids else {}
     present_by_cohort = {}
     for user_id_, cohort_id, present, absent in attendance:
         row = people[user_id_]
@@ -142,22 +183,9 @@ def organisation_overview(organisation: Organisation, q: str | None = None, user
         people[enrolment.user_id].enrolments.append(
             EnrolmentLine(enrolment, present_by_cohort.get((enrolment.user_id, enrolment.cohort_id), 0),
                           held.get(enrolment.cohort_id, 0)))
-    for registration in db.session.scalars(
-            select(Registration).join(Registration.activity)
-            .options(contains_eager(Registration.activity).lazyload(Activity.guides))
-            .where(Registration.organisation_id == org_id, Registration.user_id.in_(ids),
-                   Registration.active.is_(True), Activity.starts_at >= now, Activity.cohort_id.is_(None))
-            .order_by(Activity.starts_at)):
+    for registration in db.session.scalars(statements.upcoming, ids | {"now": now}):
         people[registration.user_id].upcoming.append(registration)
-    own_enrolments = select(Enrolment.id).where(Enrolment.organisation_id == org_id)
-    attended_here = exists().where(Attendance.activity_id == Certificate.activity_id,
-                                   Attendance.user_id == Certificate.user_id, Attendance.organisation_id == org_id)
-    for certificate in db.session.scalars(
-            select(Certificate).options(lazyload("*"))
-            .where(Certificate.user_id.in_(ids), Certificate.revoked_at.is_(None),
-                   or_(Certificate.enrolment_id.in_(own_enrolments),
-                       and_(Certificate.activity_id.is_not(None), attended_here)))
-            .order_by(Certificate.issued_at)):
+    for certificate in db.session.scalars(statements.certificates, ids):
         people[certificate.user_id].certificates.append(certificate)
     return Overview(organisation, list(people.values()), q)
 

@@ -10,16 +10,17 @@ Rules in one place:
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import KIND_PROFESSIONAL, User, UserRole
 from ..auth.services import AccountError, create_user
 from ..core.audit import record
 from ..core.errors import DomainError, NotFound
-from ..core.pagination import Page, paginate
+from ..core.pagination import Page, PreparedPage, paginate
 from ..core.permissions import PARTNERCONTACT
 from ..core.search import LIKE_ESCAPE, like_pattern
+from ..core.statements import prepared
 from ..core.text import clean_text
 from ..core.timeutil import local_today
 from ..core.transaction import transactional
@@ -50,10 +51,15 @@ class OrganisationRow:
 
 
 def organisation_years() -> list[int]:
-    first = db.session.scalar(select(func.min(Organisation.partner_since)))
+    first = db.session.scalar(_first_partnership())
     this_year = local_today().year
     start = first.year if first else this_year
     return list(range(this_year + 1, min(start, this_year) - 1, -1))
+
+
+@prepared
+def _first_partnership():
+    return select(func.min(Organisation.partner_since))
 
 
 def list_organisations(year: int | None = None, type_: str | None = None, name: str | None = None,
@@ -61,22 +67,46 @@ def list_organisations(year: int | None = None, type_: str | None = None, name: 
     """One page of organisations by name, with their number of contacts and staff counted for that page
     only (four queries, whatever the number of organisations)."""
     name = (name or "").strip()[:100]
-    stmt = select(Organisation).order_by(Organisation.name, Organisation.id)
+    params = {}
     if year is not None:
-        stmt = stmt.where(Organisation.partner_in_year_clause(year))
+        params |= {"first_day": date(year, 1, 1), "last_day": date(year, 12, 31)}
     if type_:
-        stmt = stmt.where(Organisation.type == type_)
+        params["type"] = type_
     if name:
-        stmt = stmt.where(func.lower(Organisation.name).like(like_pattern(name), escape=LIKE_ESCAPE))
-    result = paginate(stmt, per_page=per_page, page=page)
-    on_page = and_(User.anonymised_at.is_(None), User.organisation_id.in_([o.id for o in result.items]))
-    contacts = dict(db.session.execute(
-        select(User.organisation_id, func.count(User.id)).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == PARTNERCONTACT, on_page).group_by(User.organisation_id)).all())
-    staff = dict(db.session.execute(
-        select(User.organisation_id, func.count(User.id)).where(on_page).group_by(User.organisation_id)).all())
+        params["like"] = like_pattern(name)
+    statements = _organisation_list(year is not None, bool(type_), bool(name))
+    result = paginate(statements.page, per_page=per_page, page=page, params=params)
+    ids = {"ids": [o.id for o in result.items]}
+    contacts = dict(db.session.execute(statements.contacts, ids).all())
+    staff = dict(db.session.execute(statements.staff, ids).all())
     result.items = [OrganisationRow(o, contacts.get(o.id, 0), staff.get(o.id, 0)) for o in result.items]
     return result
+
+
+@dataclass(frozen=True)
+class _OrganisationListStatements:
+    page: PreparedPage
+    contacts: object
+    staff: object
+
+
+# The coordinator's list of organisations (/partners): one set of statements per combination of filters.
+@prepared
+def _organisation_list(by_year: bool, by_type: bool, by_name: bool) -> _OrganisationListStatements:
+    stmt = select(Organisation).order_by(Organisation.name, Organisation.id)
+    if by_year:
+        stmt = stmt.where(Organisation.partner_in_period_clause(bindparam("first_day"), bindparam("last_day")))
+    if by_type:
+        stmt = stmt.where(Organisation.type == bindparam("type"))
+    if by_name:
+        stmt = stmt.where(func.lower(Organisation.name).like(bindparam("like"), escape=LIKE_ESCAPE))
+    on_page = and_(User.anonymised_at.is_(None), User.organisation_id.in_(bindparam("ids", expanding=True)))
+    return _OrganisationListStatements(
+        page=PreparedPage(stmt),
+        contacts=(select(User.organisation_id, func.count(User.id)).join(UserRole, UserRole.user_id == User.id)
+                  .where(UserRole.role == PARTNERCONTACT, on_page).group_by(User.organisation_id)),
+        staff=select(User.organisation_id, func.count(User.id)).where(on_page).group_by(User.organisation_id),
+    )
 
 
 def organisation_choices() -> list[tuple[int, str]]:
