@@ -86,15 +86,18 @@ def invite(contact: User, organisation: Organisation, email: str, existing: User
     db.session.execute(delete(PartnerInvitation).where(PartnerInvitation.organisation_id == organisation.id,
                                                        PartnerInvitation.email == email))
     token = secrets.token_urlsafe(32)
+    now = utcnow()
     invitation = PartnerInvitation(organisation_id=organisation.id, email=email,
                                    user_id=existing.id if existing is not None else None, invited_by_id=contact.id,
                                    target_code=target.code if target is not None else None,
-                                   token_hash=hash_token(token), expires_at=utcnow() + timedelta(days=INVITATION_DAYS))
+                                   token_hash=hash_token(token), created_at=now,
+                                   expires_at=now + timedelta(days=INVITATION_DAYS))
     db.session.add(invitation)
     db.session.flush()
     if _mailable(existing):
         send(existing or Recipient(email), SUBJECT, "partners/mail_organisation_invitation.txt",
-             organisation=organisation, by=contact, target=target, days=INVITATION_DAYS, new_address=existing is None,
+             organisation=organisation, by=contact, target=target, days=INVITATION_DAYS,
+             new_address=existing is None,
              link=absolute_url("partners.invitation", token=token))
     record(contact.id, "partner_invitation_sent", "partner_invitation", invitation.id,
            organisation_id=organisation.id, target=invitation.target_code)
