@@ -137,7 +137,12 @@ def enrol_colleague(contact: User, *, email: str, job_title: str | None, target_
         raise DomainError("Kies een leergang of activiteit uit de lijst.", "target")
     existing = db.session.scalar(select(User).where(User.email == email))
     if not is_colleague(existing, organisation):
-        invitations.invite(contact, organisation, email, existing, target)
+        try:
+            invitations.invite(contact, organisation, email, existing, target)
+            db.session.flush()
+        except IntegrityError as exc:  # the same address invited at the same moment by a colleague
+            raise DomainError("Dit lukte niet omdat iemand anders tegelijk hetzelfde deed. Probeer het "
+                              "opnieuw.") from exc
         return EnrolResult(target, email=email)
     if targets.already_enrolled({(existing.id, target.code)}):
         raise DomainError(f"{existing.name} is al aangemeld voor {target.label}.", "email")
