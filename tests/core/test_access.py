@@ -11,7 +11,7 @@ from ..conftest import login
 # Endpoints anyone may open. Adding to this list is a deliberate, reviewed decision.
 PUBLIC_ENDPOINTS = {
     "static", "core.healthz", "core.accessibility", "home.index", "auth.login", "auth.forgot_password",
-    "auth.reset_password", "auth.accept_invitation",
+    "auth.reset_password", "auth.accept_invitation", "partners.invitation",
     "core.privacy", "activities.agenda", "activities.detail", "activities.ics", "activities.calendar_feed",
     "activities.signup_newcomer", "activities.confirm_email", "certificates.verify", "api.openapi",
     "api.agenda", "api.figures", "api.docs",

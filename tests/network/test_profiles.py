@@ -126,3 +126,35 @@ def test_a_broken_rule_lands_under_its_own_field_and_answers_422(client, world):
     assert "Kies hoogstens 10 eigen onderwerpen; je noemde er 11." in error
     assert 'id="display_name-fout"' not in html
     assert profile_of(world.carla.id) is None
+
+
+def test_opt_in_form_starts_unticked(client, world):
+    """Privacy by default: a new person's form shows no sharing option and no contact requests ticked,
+    even when they have an organisation; saving it untouched shares none of them."""
+    import re
+
+    world.carla.organisation_id = world.carla.organisation_id or _any_organisation_id()
+    db.session.commit()
+    login(client, world.carla)
+    html = client.get("/netwerk/mijn-profiel").get_data(as_text=True)
+    boxes = re.findall(r"<input[^>]*type=\"checkbox\"[^>]*>", html)
+    named = {re.search(r'name="([^"]+)"', b).group(1): b for b in boxes}
+    for name in ("show_organisation", "show_kind", "show_participation", "accepts_contact"):
+        assert name in named and "checked" not in named[name], named.get(name)
+    assert not any("checked" in b for b in boxes)
+    data = _form()
+    for name in ("show_kind", "accepts_contact"):
+        data.pop(name)
+    assert client.post("/netwerk/mijn-profiel", data=data).status_code == 302
+    profile = profile_of(world.carla.id)
+    assert not (profile.show_organisation or profile.show_kind or profile.show_participation
+                or profile.accepts_contact)
+
+
+def _any_organisation_id():
+    from wijkmakers.organisations.models import Organisation
+
+    organisation = Organisation(name="Buurtwerk Test", type="welzijn")
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation.id

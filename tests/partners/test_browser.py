@@ -19,10 +19,30 @@ pytest.importorskip("axe_playwright_python")
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 
 
+_APP: dict = {}
+
+
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
-    with serve_demo(tmp_path_factory, "partnersbrowser", TESTING=False) as (base, _app):
+    with serve_demo(tmp_path_factory, "partnersbrowser", TESTING=False) as (base, app):
+        _APP["app"] = app
         yield base
+
+
+def invitation_link(base, email):
+    """The link in the newest invitation mail to ``email``, read from the served app's outbox."""
+    import re
+
+    from sqlalchemy import select
+
+    from wijkmakers.extensions import db
+    from wijkmakers.notifications.models import OutboxMessage
+
+    with _APP["app"].app_context():
+        body = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.recipient == email)
+                                 .order_by(OutboxMessage.id.desc()))
+        db.session.remove()
+    return base + re.search(r"(/organisatie-uitnodiging/[A-Za-z0-9_-]+)", body).group(1)
 
 
 def in_browser(scenario, phone=False):
@@ -97,7 +117,7 @@ def bulk_import(page, live_server, tmp_path):
     summary = page.get_by_role("alert")
     assert "2 van 10 rijen hebben een probleem" in summary.inner_text()
     assert "Rij 3" in summary.inner_text() and "Rij 7" in summary.inner_text()
-    assert page.get_by_role("button", name="Alle 10 aanmelden").count() == 0
+    assert page.get_by_role("button", name="Alle 10 verwerken").count() == 0
     assert_accessible(page)
 
     page.goto(live_server + "/mijn-organisatie/import")
@@ -106,23 +126,45 @@ def bulk_import(page, live_server, tmp_path):
     page.get_by_label("Bestand (.xlsx of .csv)").set_input_files(str(good_file))
     choose_first_cohort(page)
     page.get_by_role("button", name="Controleren").click()
-    page.get_by_role("button", name="Alle 10 aanmelden").click()
+    page.get_by_role("button", name="Alle 10 verwerken").click()
     page.wait_for_url(live_server + "/mijn-organisatie")
+    # New addresses are invited, not linked: they are on the list of open invitations, not yet staff.
     body = page.content()
-    assert all(name in body for name in NAMES)
+    assert not any(name in body for name in NAMES)
+    page.goto(live_server + "/mijn-organisatie/uitnodigingen")
+    body = page.content()
+    assert all(email in body for email, *_ in rows())
     assert_accessible(page)
+
+    # The first one accepts with a name and a password of her own, and only then becomes staff.
+    page.get_by_role("button", name="Uitloggen").click()
+    page.goto(invitation_link(live_server, rows()[0][0]))
+    assert_accessible(page)
+    page.get_by_label("Je naam").fill(NAMES[0])
+    page.get_by_label("Kies een wachtwoord").fill("een-goed-wachtwoord")
+    page.get_by_label("Herhaal het wachtwoord").fill("een-goed-wachtwoord")
+    page.get_by_role("button", name="Account maken en accepteren").click()
+    page.wait_for_url(live_server + "/")
+    assert "nu gekoppeld aan" in page.content()
+    page.get_by_role("button", name="Uitloggen").click()
+    log_in(page, live_server, "partner")
+    page.goto(live_server + "/mijn-organisatie")
+    assert NAMES[0] in page.content() and NAMES[1] not in page.content()
 
     # Another organisation's contact sees none of them, however they look.
     page.get_by_role("button", name="Uitloggen").click()
     log_in(page, live_server, "partner2")
-    for path in ("/mijn-organisatie", "/mijn-organisatie?q=Dijkman", "/mijn-organisatie/export.json"):
+    for path in ("/mijn-organisatie", "/mijn-organisatie?q=Dijkman", "/mijn-organisatie/export.json",
+                 "/mijn-organisatie/uitnodigingen"):
         page.goto(live_server + path)
         assert not any(name in page.content() for name in NAMES)
+        assert not any(email in page.content() for email, *_ in rows())
 
 
 @pytest.mark.parametrize("who, path", [
     ("partner", "/mijn-organisatie"), ("partner", "/mijn-organisatie/aanmelden"),
-    ("partner", "/mijn-organisatie/import"), ("coordinator", "/partners"),
+    ("partner", "/mijn-organisatie/import"), ("partner", "/mijn-organisatie/uitnodigingen"),
+    ("coordinator", "/partners"),
     ("coordinator", "/partners?jaar=2023"), ("coordinator", "/partners/personen?q=de"),
 ])
 def test_partner_pages_are_accessible_and_fit_a_phone(live_server, who, path):

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from wijkmakers.activities.models import Registration
 from wijkmakers.extensions import db
 from wijkmakers.learning.models import Enrolment
+from wijkmakers.notifications.models import OutboxMessage
 from wijkmakers.partners.models import IMPORT_PREVIEW, StaffImport
 
 from ..conftest import login
@@ -96,15 +97,17 @@ def test_exports_contain_only_own_organisation(client, world, two_orgs, fmt, q):
 
 
 def test_enrolling_someone_of_b_reveals_nothing_and_changes_nothing(client, world, two_orgs):
-    response = client.post("/mijn-organisatie/aanmelden",
-                           data={"email": SECRET_EMAIL, "name": "x", "target": world.activity_code})
-    assert response.status_code == 422 and "niet onder jouw organisatie" in response.get_data(as_text=True)
-    assert_no_secret(response, typed=(SECRET_EMAIL,))
+    """Someone of B gets the answer any address outside A gets: an invitation (without a mail to them)."""
+    response = client.post("/mijn-organisatie/aanmelden", data={"email": SECRET_EMAIL, "target": world.activity_code})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/mijn-organisatie/uitnodigingen")
+    assert_no_secret(client.get(response.headers["Location"]), typed=(SECRET_EMAIL,))
     location, page = preview_of(client, upload(client, csv_bytes([(SECRET_EMAIL, "Iemand", "", "")]),
                                                target=world.activity_code))
-    assert "niet onder jouw organisatie" in page.get_data(as_text=True)
+    assert "krijgt een uitnodiging" in page.get_data(as_text=True)
     assert_no_secret(page, typed=(SECRET_EMAIL,))
     assert_no_secret(client.post(location), typed=(SECRET_EMAIL,))
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)
+                             .where(OutboxMessage.recipient == SECRET_EMAIL)) == 0
     db.session.expire_all()
     assert db.session.get(type(two_orgs["bea"]), two_orgs["bea"].id).organisation_id == world.org_b.id
     assert db.session.scalar(select(func.count()).select_from(Registration)

@@ -30,13 +30,13 @@ class NetworkProfile(db.Model):
     # What the person chose to show.
     display_name: Mapped[str] = mapped_column(String(120))
     show_organisation: Mapped[bool] = mapped_column(default=False)
-    show_kind: Mapped[bool] = mapped_column(default=True)
+    show_kind: Mapped[bool] = mapped_column(default=False)
     show_participation: Mapped[bool] = mapped_column(default=False)
     neighbourhood: Mapped[str | None] = mapped_column(String(60), index=True)
     tags: Mapped[str] = mapped_column(String(300), default="")
     working_on: Mapped[str] = mapped_column(String(300), default="")
     introduction: Mapped[str] = mapped_column(Text, default="")
-    accepts_contact: Mapped[bool] = mapped_column(default=True)
+    accepts_contact: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

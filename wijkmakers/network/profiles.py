@@ -85,11 +85,11 @@ def is_member(user: User) -> bool:
 
 
 def new_profile_for(user: User) -> NetworkProfile:
-    """An unsaved profile with suggestions taken from the account (nothing shown until saved)."""
+    """An unsaved profile with suggestions taken from the account (nothing shown until saved). Privacy by
+    default: every sharing option and contact requests start unticked; the person ticks what they want."""
     return NetworkProfile(user_id=user.id, display_name=user.name, neighbourhood=user.neighbourhood,
-                          show_organisation=user.organisation_id is not None, show_kind=True,
-                          show_participation=True, accepts_contact=True, tags="", working_on="",
-                          introduction="", opted_in=False)
+                          show_organisation=False, show_kind=False, show_participation=False,
+                          accepts_contact=False, tags="", working_on="", introduction="", opted_in=False)
 
 
 @transactional

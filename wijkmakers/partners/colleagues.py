@@ -1,12 +1,14 @@
-"""A partner contact's colleagues: enrolling one into a cohort or activity (their existing account, or a new
-one with an invitation), and the coordinator moving a person to another organisation.
+"""A partner contact's colleagues: enrolling one into a cohort or activity, and the coordinator moving a
+person to another organisation.
 
 Rules in one place:
 - A partner contact works for exactly one organisation (User.organisation_id) and only ever sees or
   changes people of that organisation. Every function here takes the organisation from the contact's own
   account, never from the request.
-- An existing account may be enrolled only when it is active and of this organisation (or of none yet);
-  any other account gets the same answer (NOT_YOURS), so nothing about it is revealed.
+- Consent before linking: only an active account already of this organisation is enrolled at once. Every
+  other address (an account without an organisation, an unknown address, an account of another
+  organisation) gets an invitation (partners.invitations) and exactly the same answer, so nothing about
+  it is revealed; the person is linked and enrolled only when they accept.
 - A participation keeps the organisation the person belonged to at the time: moving a person does not
   rewrite their history.
 """
@@ -17,8 +19,8 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from ..auth.models import KIND_PROFESSIONAL, TOKEN_INVITE, User, UserRole
-from ..auth.services import AccountError, create_user, issue_token
+from ..auth.models import TOKEN_INVITE, User, UserRole
+from ..auth.services import issue_token
 from ..core.audit import record
 from ..core.errors import DomainError
 from ..core.permissions import PARTNERCONTACT
@@ -28,14 +30,11 @@ from ..core.transaction import transactional
 from ..extensions import db
 from ..notifications.compose import absolute_url, send
 from ..organisations.models import Organisation
-from . import targets
+from . import invitations, targets
 
 INVITATION_DAYS = 7
 MAX_NAME = 120
 MAX_JOB_TITLE = 120
-# One message for every account a contact may not touch, so nothing about it is revealed.
-NOT_YOURS = ("Dit e-mailadres kun je niet aanmelden: het hoort bij een account dat niet onder jouw organisatie "
-             "valt. Laat je collega zich zelf aanmelden, of neem contact op met Wijkmakers.")
 NO_ORGANISATION = ("Je account is nog niet aan een organisatie gekoppeld. Vraag de coördinator van Wijkmakers om "
                    "dat te doen.")
 
@@ -78,96 +77,84 @@ def invite(user: User, organisation: Organisation | None, by: User, reason: str)
 # Enrolling colleagues (partner contact)
 # --------------------------------------------------------------------------------------------------
 
-def check_may_enrol(existing: User | None, organisation: Organisation) -> None:
-    """An existing account must be active and of this organisation (or of none yet). Checked before
-    anything else about the person is looked at, so the answer never depends on them."""
-    if existing is not None and (existing.anonymised_at is not None or not existing.active
-                                 or existing.organisation_id not in (None, organisation.id)):
-        raise DomainError(NOT_YOURS, "email")
-
-
-def _colleague(organisation: Organisation, email: str, name: str | None, job_title: str | None,
-               by: User, existing: User | None) -> tuple[User, bool]:
-    """The colleague's account: existing (of this organisation, or of none yet) or new (invited)."""
-    check_may_enrol(existing, organisation)
-    if existing is not None:
-        if existing.organisation_id is None:
-            existing.organisation_id = organisation.id
-            record(by.id, "organisation_joined_by_contact", "user", existing.id, organisation_id=organisation.id)
-        if job_title and not existing.job_title:
-            existing.job_title = job_title
-        return existing, False
-    name = " ".join((name or "").split())
-    if not name:
-        raise DomainError("Er is nog geen account met dit e-mailadres: vul ook de naam in, dan krijgt je collega "
-                          "een uitnodiging.", "name")
-    try:
-        user = create_user(email, name, roles=("deelnemer",), kind=KIND_PROFESSIONAL,
-                           organisation_id=organisation.id, job_title=job_title or None)
-    except AccountError as exc:
-        raise DomainError(str(exc), "email") from exc
-    db.session.flush()
-    return user, True
+def is_colleague(existing: User | None, organisation: Organisation) -> bool:
+    """An active, not erased account of this organisation: the only kind enrolled without an invitation."""
+    return (existing is not None and existing.anonymised_at is None and existing.active
+            and existing.organisation_id == organisation.id)
 
 
 @transactional
-def enrol_one(organisation: Organisation, contact: User, email: str, name: str | None, job_title: str | None,
-              existing: User | None, target: targets.Target, invited_already: set[int] | None = None
-              ) -> tuple[User, bool, bool]:
-    """Find or create the colleague and enrol them (joining the caller's transaction).
-
-    Returns (user, invited, linked). A new person (or one who never activated an invitation) gets an
-    invitation that names the target instead of the service's own confirmation mail; an account that had
-    no organisation yet is linked to this one and told so.
-    """
-    linked = existing is not None and existing.organisation_id is None
-    user, created = _colleague(organisation, email, name, job_title, contact, existing)
-    invite_now = created or not user.password_hash
+def enrol_one(organisation: Organisation, contact: User, user: User, job_title: str | None,
+              target: targets.Target, invited_already: set[int] | None = None) -> bool:
+    """Enrol a colleague of this organisation (joining the caller's transaction). Returns whether they got
+    an invitation to choose a password (an account that was never activated) instead of the service's
+    own confirmation mail."""
+    if not is_colleague(user, organisation):  # pragma: no cover - callers send everyone else an invitation
+        raise DomainError("Deze persoon hoort niet bij je organisatie.", "email")
+    if job_title and not user.job_title:
+        user.job_title = job_title
+    invite_now = not user.password_hash
     targets.enrol(target, user, by=contact, organisation_id=organisation.id, notify=not invite_now)
     if invite_now and (invited_already is None or user.id not in invited_already):
         invite(user, organisation, contact, reason=f"{contact.name} heeft je aangemeld voor {target.label}.")
         if invited_already is not None:
             invited_already.add(user.id)
-    elif linked:
-        send(user, "Je bent gekoppeld aan je organisatie bij Wijkmakers", "partners/mail_linked.txt",
-             organisation=organisation, by=contact, target=target)
     record(contact.id, "staff_enrolled", "user", user.id, organisation_id=organisation.id, target=target.code,
            invited=invite_now)
-    return user, invite_now, linked
+    return invite_now
 
 
 @dataclass
 class EnrolResult:
-    user: User
     target: targets.Target
-    invited: bool
-    linked: bool = False
+    user: User | None = None  # None: an invitation was sent instead (the person decides)
+    invited: bool = False  # a colleague who never activated their account got a new password link
+    email: str = ""
+
+    @property
+    def invitation_sent(self) -> bool:
+        return self.user is None
+
+
+INVITATION_SENT = ("Uitnodiging verstuurd naar {email}. Pas als deze persoon de uitnodiging accepteert, wordt die "
+                   "aan {organisation} gekoppeld en aangemeld voor {target}. De uitnodiging is {days} dagen geldig.")
+
+
+def invitation_sent_message(email: str, organisation: Organisation, target: targets.Target) -> str:
+    """The one answer for every address outside the organisation, whatever it is."""
+    return INVITATION_SENT.format(email=email, organisation=organisation.name, target=target.label,
+                                  days=invitations.INVITATION_DAYS)
 
 
 @transactional
-def enrol_colleague(contact: User, *, email: str, name: str | None, job_title: str | None,
-                    target_code: str) -> EnrolResult:
-    """Enrol one colleague into a cohort or activity, inviting them if they have no account yet."""
+def enrol_colleague(contact: User, *, email: str, job_title: str | None, target_code: str) -> EnrolResult:
+    """Enrol a colleague of the contact's organisation into a cohort or activity; invite anyone else."""
     organisation = contact_organisation(contact)
     email = clean_email(email)
-    name = clean_text(name, "de naam", MAX_NAME, field="name", single_line=True)
     job_title = clean_text(job_title, "de functie", MAX_JOB_TITLE, field="job_title", single_line=True)
     target = targets.TargetIndex(targets.open_targets()).find(target_code)
     if target is None:
         raise DomainError("Kies een leergang of activiteit uit de lijst.", "target")
     existing = db.session.scalar(select(User).where(User.email == email))
-    check_may_enrol(existing, organisation)
-    if existing is not None and targets.already_enrolled({(existing.id, target.code)}):
+    if not is_colleague(existing, organisation):
+        try:
+            invitations.invite(contact, organisation, email, existing, target)
+            db.session.flush()
+        except IntegrityError as exc:  # the same address invited at the same moment by a colleague
+            raise DomainError("Dit lukte niet omdat iemand anders tegelijk hetzelfde deed. Probeer het "
+                              "opnieuw.") from exc
+        return EnrolResult(target, email=email)
+    if targets.already_enrolled({(existing.id, target.code)}):
         raise DomainError(f"{existing.name} is al aangemeld voor {target.label}.", "email")
     try:
-        user, invited, linked = enrol_one(organisation, contact, email, name, job_title, existing, target)
+        invited = enrol_one(organisation, contact, existing, job_title, target)
         db.session.flush()  # a clash with a simultaneous request shows here, not in the commit
     except DomainError as exc:
         # The learning and activities rules speak about the person: their message goes under the address.
         raise DomainError(exc.message, exc.field or "email") from exc
     except IntegrityError as exc:
         raise DomainError("Dit lukte niet omdat iemand anders tegelijk hetzelfde deed. Probeer het opnieuw.") from exc
-    return EnrolResult(user, target, invited, linked)
+    return EnrolResult(target, existing, invited, email)
 
 
 # --------------------------------------------------------------------------------------------------

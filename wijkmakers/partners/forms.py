@@ -1,7 +1,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, EmailField, StringField, TextAreaField
-from wtforms.validators import URL, AnyOf, DataRequired, Length, Optional
+from wtforms import DateField, EmailField, PasswordField, StringField, TextAreaField
+from wtforms.validators import URL, AnyOf, DataRequired, EqualTo, Length, Optional
 
 from ..core.forms import SelectField
 from ..organisations.models import ORGANISATION_TYPES
@@ -68,9 +68,6 @@ class MoveForm(FlaskForm):
 class EnrolForm(FlaskForm):
     email = EmailField("E-mailadres van je collega", filters=[strip],
                        validators=[DataRequired("Vul het e-mailadres van je collega in.")])
-    name = StringField("Naam", filters=[strip],
-                       validators=[Optional(), Length(max=120, message="Hoogstens 120 tekens.")],
-                       description="Nodig als je collega nog geen account heeft.")
     job_title = StringField("Functie", filters=[strip],
                             validators=[Optional(), Length(max=120, message="Hoogstens 120 tekens.")])
     # The choice is checked by the service against the currently open targets (with a Dutch message).
@@ -91,3 +88,18 @@ class SearchForm(FlaskForm):
         csrf = False
 
     q = StringField("Zoek een medewerker")
+
+
+class AcceptInvitationForm(FlaskForm):
+    """Only the CSRF token: accepting as the logged-in account, declining, withdrawing."""
+
+
+class NewAccountForm(FlaskForm):
+    name = StringField("Je naam", filters=[strip], validators=[DataRequired("Vul je naam in."),
+                                                                Length(max=120, message="Hoogstens 120 tekens.")])
+    password = PasswordField("Kies een wachtwoord", description="Minstens 10 tekens.",
+                             validators=[DataRequired("Kies een wachtwoord."),
+                                         Length(min=10, message="Kies een wachtwoord van minstens 10 tekens.")])
+    confirm = PasswordField("Herhaal het wachtwoord",
+                            validators=[DataRequired("Herhaal het wachtwoord."),
+                                        EqualTo("password", "De twee wachtwoorden zijn niet gelijk.")])

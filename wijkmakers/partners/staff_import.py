@@ -4,8 +4,12 @@ in one transaction, or none at all.
 Rules in one place:
 - The parsed rows are kept server-side (StaffImport), bound to the contact and their organisation by an
   unguessable token, for IMPORT_KEEP; a preview of someone else is "not found".
-- The preview checks every row (address, target, account of another organisation, duplicates, seats)
-  in a fixed number of queries; committing checks again and refuses the whole file on any problem.
+- Consent before linking, as for one colleague: rows for active accounts of the contact's own organisation
+  are enrolled; every other row (an account without an organisation, an unknown address, an account of
+  another organisation) becomes an invitation (partners.invitations), shown and counted the same way
+  whatever the address is, so the preview reveals nothing about it.
+- The preview checks every row (address, target, duplicates, seats) in a fixed number of queries;
+  committing checks again and refuses the whole file on any problem.
 - Committing is one @transactional call: any row that fails rolls every row back (ImportRejected).
 """
 import secrets
@@ -25,8 +29,9 @@ from ..core.errors import DomainError
 from ..core.timeutil import utcnow
 from ..core.transaction import transactional
 from ..extensions import db
-from . import importer, targets
-from .colleagues import MAX_JOB_TITLE, MAX_NAME, NOT_YOURS, clean_email, contact_organisation, enrol_one
+from ..organisations.models import Organisation
+from . import importer, invitations, targets
+from .colleagues import MAX_JOB_TITLE, MAX_NAME, clean_email, contact_organisation, enrol_one, is_colleague
 from .models import IMPORT_COMMITTED, IMPORT_PREVIEW, StaffImport
 
 IMPORT_KEEP = timedelta(hours=24)
@@ -72,11 +77,12 @@ class RowCheck:
     job_title: str
     target_text: str
     target: targets.Target | None = None
-    user: User | None = None
+    user: User | None = None  # a colleague of this organisation, enrolled at once
+    existing: User | None = None  # the account of an invited address, if any (never shown)
     problems: list[str] = field(default_factory=list)
 
     @property
-    def is_new(self) -> bool:
+    def is_invitation(self) -> bool:
         return self.user is None
 
     @property
@@ -97,8 +103,8 @@ class ImportCheck:
         return bool(self.rows) and not self.problem_rows
 
     @property
-    def new_people(self) -> int:
-        return sum(1 for r in self.rows if r.is_new)
+    def invitations(self) -> int:
+        return sum(1 for r in self.rows if r.is_invitation)
 
 
 def _known_people(emails) -> dict[str, User]:
@@ -126,6 +132,8 @@ def check_import(batch: StaffImport) -> ImportCheck:
                                 if row.email.strip() else "E-mailadres ontbreekt.")
     known = _known_people(emails.values()) if emails else {}
     seen: dict[tuple[str, str], int] = {}
+    invited_rows: dict[str, int] = {}
+    organisation = db.session.get(Organisation, batch.organisation_id)
     for row in checks:
         wanted_target = row.target_text or batch.default_target or ""
         if not wanted_target:
@@ -141,20 +149,22 @@ def check_import(batch: StaffImport) -> ImportCheck:
             continue
         row.email = email
         user = known.get(email)
-        if user is not None:
-            if user.anonymised_at is not None or not user.active or user.organisation_id not in (
-                    None, batch.organisation_id):
-                row.problems.append(NOT_YOURS)
-            else:
-                row.user = user
+        if is_colleague(user, organisation):
+            row.user = user
         else:
-            if not row.name:
-                row.problems.append("Naam ontbreekt: die is nodig om een account aan te maken.")
+            row.existing = user
         if len(row.name) > MAX_NAME:
             row.problems.append(f"Naam is te lang (hoogstens {MAX_NAME} tekens).")
         if len(row.job_title) > MAX_JOB_TITLE:
             row.problems.append(f"Functie is te lang (hoogstens {MAX_JOB_TITLE} tekens).")
-        if row.target is not None:
+        if row.user is None:
+            # One invitation per address: it names one cohort or activity.
+            if email in invited_rows:
+                row.problems.append(f"Staat al in rij {invited_rows[email]}: wie nog niet bij je organisatie hoort, "
+                                    f"krijgt één uitnodiging voor één leergang of activiteit.")
+            else:
+                invited_rows[email] = row.line
+        elif row.target is not None:
             key = (email, row.target.code)
             if key in seen:
                 row.problems.append(f"Dubbel in het bestand: deze persoon staat al in rij {seen[key]} voor dezelfde "
@@ -168,7 +178,7 @@ def check_import(batch: StaffImport) -> ImportCheck:
             row.problems.append(f"Al aangemeld voor {row.target.label}.")
     wanted_seats: dict[str, int] = defaultdict(int)
     for row in checks:
-        if row.ok and row.target is not None:
+        if row.ok and row.target is not None and row.user is not None:  # an invitation takes no seat yet
             wanted_seats[row.target.code] += 1
             left = index.seats_left(row.target)
             if wanted_seats[row.target.code] > left:
@@ -188,7 +198,8 @@ class ImportRejected(DomainError):
 
 @transactional
 def commit_import(batch: StaffImport, contact: User) -> int:
-    """Enrol every row in one transaction, or none at all. Returns the number of rows enrolled."""
+    """Enrol every colleague's row and invite every other address, in one transaction, or none at all.
+    Returns the number of rows handled."""
     organisation = contact_organisation(contact)
     if batch.status != IMPORT_PREVIEW:
         raise ImportRejected(ALREADY_DONE)
@@ -205,14 +216,14 @@ def commit_import(batch: StaffImport, contact: User) -> int:
     current = None
     try:
         invited: set[int] = set()
-        people: dict[str, User] = {}  # a person on several rows (for different targets) is created once
         for row in check.rows:
             current = row
-            user, _, _ = enrol_one(organisation, contact, row.email, row.name, row.job_title or None,
-                                   row.user or people.get(row.email), row.target, invited)
-            people[row.email] = user
+            if row.user is None:
+                invitations.invite(contact, organisation, row.email, row.existing, row.target)
+            else:
+                enrol_one(organisation, contact, row.user, row.job_title or None, row.target, invited)
         record(contact.id, "staff_imported", "organisation", organisation.id, rows=len(check.rows),
-               invited=len(invited), filename=batch.filename)
+               invitations=check.invitations, activation_links=len(invited), filename=batch.filename)
         db.session.flush()  # a clash with a simultaneous request shows here, not in the commit
     except (DomainError, AccountError) as exc:
         where = f"Rij {current.line} ({current.email}): " if current else ""

@@ -244,16 +244,18 @@ def enrol():
         form.target.data = request.args["voor"]
     if form.validate_on_submit():
         try:
-            result = colleagues.enrol_colleague(current_user, email=form.email.data, name=form.name.data,
-                                                job_title=form.job_title.data, target_code=form.target.data)
+            result = colleagues.enrol_colleague(current_user, email=form.email.data, job_title=form.job_title.data,
+                                                target_code=form.target.data)
         except DomainError as exc:
             show_on_form(form, exc)
         else:
+            if result.invitation_sent:
+                # The same answer for every address outside the organisation: nothing about it is revealed.
+                flash(colleagues.invitation_sent_message(result.email, organisation, result.target), "success")
+                return redirect(url_for("partners.invitations"))
             message = f"{result.user.name} is aangemeld voor {result.target.label}."
             if result.invited:
                 message += " Er is een uitnodiging gestuurd om een wachtwoord te kiezen (7 dagen geldig)."
-            elif result.linked:
-                message += f" Het account is nu gekoppeld aan {organisation.name}; je collega krijgt daarover bericht."
             flash(message, "success")
             return redirect(url_for("partners.dashboard"))
     return form_page("partners/enrol.html", form=form, organisation=organisation, index=index)
@@ -351,9 +353,15 @@ def import_preview(token):
             check = exc.check or staff_import.check_import(batch)
             return render_template("partners/import_preview.html", batch=batch, check=check,
                                    organisation=organisation, error=exc.message), 422
-        flash(f"Klaar: {count} aanmelding{'en' if count != 1 else ''} opgeslagen. Nieuwe collega's krijgen een "
-              f"uitnodiging per e-mail.", "success")
+        flash(f"Klaar: {count} rij{'en' if count != 1 else ''} verwerkt. Collega's van je organisatie zijn aangemeld; "
+              f"wie er nog niet bij hoort, krijgt een uitnodiging en wordt pas na akkoord gekoppeld en aangemeld.",
+              "success")
         return redirect(url_for("partners.dashboard"))
     check = staff_import.check_import(batch)
     return render_template("partners/import_preview.html", batch=batch, check=check, organisation=organisation,
                            error=None)
+
+
+
+# The invitations' routes (the contact's list, the invited person's page) live on the same blueprint.
+from . import invitation_views  # noqa: E402,F401
