@@ -2,7 +2,7 @@
 
 - CSV is UTF-8 with a byte order mark (so Excel shows ë and ö), CRLF line ends. The semicolon variant
   is what Dutch Excel opens with a double click: semicolons between fields and a decimal comma.
-- XLSX comes from reporting.xlsx (typed cells, frozen bold header, one sheet per table).
+- XLSX comes from core.xlsx (typed cells, frozen bold header, one sheet per table).
 - Text that a spreadsheet would read as a formula (starting with = + - @, a tab, carriage return or newline)
   is neutralised with a leading apostrophe, in every format ("CSV injection"; names and titles are typed
   by users). Numbers stay numbers.
@@ -21,7 +21,7 @@ from .filters import Filters
 from .person_export import PARTICIPATION_HEADER, PARTICIPATION_WIDTHS, ParticipationExport
 from .statistics import Statistics
 from .walks import WalkLine
-from .xlsx import XlsxWriter
+from ..core.xlsx import XlsxWriter
 
 PDF_MIME = "application/pdf"
 
