@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 import openpyxl
 
-from wijkmakers.reporting.xlsx import XlsxWriter, column_letter
+from wijkmakers.core.xlsx import XlsxWriter, column_letter
 
 
 def _read(data: bytes):

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from ..auth.models import KIND_LABELS, NEIGHBOURHOODS
 from ..core.forms import SelectField
 from .models import ACTIVITY_KINDS, KIND_SESSION
+from .participants import RECIPIENT_CHOICES, RECIPIENTS_CONFIRMED
 
 _DUTCH = get_translations(["nl"])
 
@@ -212,3 +213,18 @@ class FeedbackForm(DutchForm):
     comment = TextAreaField("Opmerking (niet verplicht)", filters=[strip],
                             validators=[Optional(), Length(max=2000, message="Maximaal 2000 tekens.")],
                             description="Wat was goed, wat kan beter?")
+
+
+class MailParticipantsForm(DutchForm):
+    """One message to the participants of an activity; the service checks the same again."""
+    recipients = RadioField("Aan", choices=list(RECIPIENT_CHOICES.items()), default=RECIPIENTS_CONFIRMED,
+                            validators=[InputRequired("Kies wie het bericht krijgt.")],
+                            validate_choice=False)  # an unknown choice gets the service's Dutch message
+    subject = StringField("Onderwerp", filters=[strip],
+                          validators=[DataRequired("Vul het onderwerp in."),
+                                      Length(max=150, message="Het onderwerp mag hoogstens 150 tekens hebben.")])
+    text = TextAreaField("Bericht", filters=[strip],
+                         validators=[DataRequired("Vul het bericht in."),
+                                     Length(max=5000, message="Het bericht mag hoogstens 5000 tekens hebben.")],
+                         description="Elke deelnemer krijgt een eigen e-mail met dit bericht en de gegevens van "
+                                     "de activiteit. Antwoorden komen bij jou terecht.")

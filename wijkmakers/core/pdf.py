@@ -69,3 +69,10 @@ def write_pdf(html: str, stylesheet: Path, **options) -> bytes:
     app, so worker processes can run it."""
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=_local.fetcher)
     return document.write_pdf(stylesheets=[_stylesheet(stylesheet)], font_config=_local.font_config, **options)
+
+
+def render_document(html: str, stylesheet: Path):
+    """The laid-out WeasyPrint document (pages and boxes) that ``write_pdf`` would print: for checking where
+    text lands on the pages."""
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=_local.fetcher)
+    return document.render(stylesheets=[_stylesheet(stylesheet)], font_config=_local.font_config)

@@ -2,7 +2,7 @@
 
 - CSV is UTF-8 with a byte order mark (so Excel shows ë and ö), CRLF line ends. The semicolon variant
   is what Dutch Excel opens with a double click: semicolons between fields and a decimal comma.
-- XLSX comes from reporting.xlsx (typed cells, frozen bold header, one sheet per table).
+- XLSX comes from core.xlsx (typed cells, frozen bold header, one sheet per table).
 - Text that a spreadsheet would read as a formula (starting with = + - @, a tab, carriage return or newline)
   is neutralised with a leading apostrophe, in every format ("CSV injection"; names and titles are typed
   by users). Numbers stay numbers.
@@ -15,12 +15,13 @@ from dataclasses import dataclass
 
 from ..core.audit import record
 from ..core.spreadsheet import formula_safe
-from ..core.timeutil import nl_datetime
+from ..core.timeutil import nl_datetime, to_local
 from ..core.transaction import transactional
 from .filters import Filters
 from .person_export import PARTICIPATION_HEADER, PARTICIPATION_WIDTHS, ParticipationExport
 from .statistics import Statistics
-from .xlsx import XlsxWriter
+from .walks import WalkLine
+from ..core.xlsx import XlsxWriter
 
 PDF_MIME = "application/pdf"
 
@@ -118,6 +119,27 @@ def figures_csv(stats: Statistics, fmt: str) -> bytes:
 
 def figures_xlsx(stats: Statistics) -> bytes:
     return xlsx_bytes(figures_tables(stats))
+
+
+# -- the walks held, one line per walk ---------------------------------------------------------------
+WALK_LIST_HEADER = ["Datum", "Wandeling", "Thema", "Wijk", "Startpunt", "Plaatsen", "Aangemeld", "Aanwezig"]
+
+
+def walk_list_table(lines: Sequence[WalkLine]) -> Table:
+    """The list on /cijfers/wandelingen without pages: date and time in Dutch local time."""
+    rows = [[to_local(line.activity.starts_at).replace(tzinfo=None), line.activity.title, line.activity.theme or "",
+             line.activity.neighbourhood or "", line.activity.meeting_point or "", line.activity.capacity,
+             line.registered, line.present] for line in lines]
+    return Table("Wijkwandelingen", WALK_LIST_HEADER, rows, [16, 40, 24, 18, 30, 10, 11, 11])
+
+
+def walk_list_csv(lines: Sequence[WalkLine], fmt: str) -> bytes:
+    table = walk_list_table(lines)
+    return csv_bytes(table.header, table.rows, fmt)
+
+
+def walk_list_xlsx(lines: Sequence[WalkLine]) -> bytes:
+    return xlsx_bytes([walk_list_table(lines)])
 
 
 # -- person level ---------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from .filters import export_filters, parse_filters, within_years
 from .forms import filters_form
 from .participation import report_years
 from .person_export import participation_export
-from .walks import walk_lines, walk_themes
+from .walks import all_walk_lines, walk_lines, walk_themes
 
 bp = Blueprint("reporting", __name__)
 register_nav("reporting.statistics", "Cijfers", (COORDINATOR, ORGANISATOR))
@@ -24,6 +24,7 @@ register_nav("reporting.statistics", "Cijfers", (COORDINATOR, ORGANISATOR))
 VIEW_ROLES = (COORDINATOR, ORGANISATOR)
 FIGURE_FORMATS = ("csv", "csv-puntkomma", "xlsx", "pdf")
 PERSON_FORMATS = ("csv", "csv-puntkomma", "xlsx")
+LIST_FORMATS = PERSON_FORMATS
 
 
 @bp.app_template_filter("report_number")
@@ -90,6 +91,22 @@ def walks():
     form = filters_form(filters, years, "Jaar", all_years="Alle jaren")
     return render_template("reporting/walks.html", page=page, themes=themes, form=form, errors=errors,
                            filters=filters, args=filters.as_args())
+
+
+@bp.route("/cijfers/wandelingen/export/<fmt>")
+@roles_required(*VIEW_ROLES)
+def export_walks(fmt):
+    """The per-walk list of /cijfers/wandelingen (all pages) as CSV or XLSX, under the same filters."""
+    if fmt not in LIST_FORMATS:
+        abort(404)
+    filters = export_filters(request.args)
+    lines = all_walk_lines(filters)
+    if fmt == "xlsx":
+        content, mimetype = exports.walk_list_xlsx(lines), spreadsheet.XLSX_MIME
+    else:
+        content, mimetype = exports.walk_list_csv(lines, fmt), spreadsheet.CSV_MIME
+    exports.log_export(current_user, "wandelingen", fmt, filters, rows=len(lines))
+    return _download(content, mimetype, _filename("wandelingen", fmt))
 
 
 @bp.route("/cijfers/grafiek/<name>.svg")

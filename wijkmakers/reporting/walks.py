@@ -92,26 +92,48 @@ class ThemeLine:
         return round(self.participations / self.walks, 1) if self.walks else None
 
 
+def _held_walks(periods: list[Period], now: datetime) -> list:
+    return [Activity.kind == KIND_WALK, Activity.status != STATUS_CANCELLED, Activity.starts_at < now,
+            in_periods(Activity.starts_at, periods)]
+
+
+def _walk_counts(filters: Filters, periods: list[Period], now: datetime, ids: list[int] | None) -> dict:
+    """Registered and present per walk under the filters; ``ids`` None: every walk in the periods."""
+    counts = {}
+    for measure in (MEASURE_REGISTERED, MEASURE_PRESENT):
+        source = Source(replace(filters, measure=measure), periods, now)
+        statement = source.select(Activity.id, func.count()).where(Activity.kind == KIND_WALK)
+        if ids is not None:
+            statement = statement.where(Activity.id.in_(ids))
+        counts[measure] = dict(db.session.execute(statement.group_by(Activity.id)).all()) if ids != [] else {}
+    return counts
+
+
+def _lines(activities, counts) -> list[WalkLine]:
+    return [WalkLine(a, counts[MEASURE_REGISTERED].get(a.id, 0), counts[MEASURE_PRESENT].get(a.id, 0))
+            for a in activities]
+
+
 def walk_lines(filters: Filters, page: int, per_page: int = 25, now: datetime | None = None) -> Page:
     """One page of walks held (newest first) with registered and present counts under the filters."""
     now = now or utcnow()
     periods = chosen_periods(filters.year, now)
-    held = [Activity.kind == KIND_WALK, Activity.status != STATUS_CANCELLED, Activity.starts_at < now,
-            in_periods(Activity.starts_at, periods)]
+    held = _held_walks(periods, now)
     total = db.session.scalar(select(func.count(Activity.id)).where(*held)) or 0
     activities = db.session.scalars(select(Activity).where(*held)
                                     .order_by(Activity.starts_at.desc(), Activity.id.desc())
                                     .limit(per_page).offset((page - 1) * per_page)).all()
-    ids = [a.id for a in activities]
-    counts = {}
-    for measure in (MEASURE_REGISTERED, MEASURE_PRESENT):
-        source = Source(replace(filters, measure=measure), periods, now)
-        counts[measure] = dict(db.session.execute(
-            source.select(Activity.id, func.count()).where(Activity.id.in_(ids)).group_by(Activity.id)).all()
-        ) if ids else {}
-    lines = [WalkLine(a, counts[MEASURE_REGISTERED].get(a.id, 0), counts[MEASURE_PRESENT].get(a.id, 0))
-             for a in activities]
-    return Page(items=lines, page=page, per_page=per_page, total=total)
+    counts = _walk_counts(filters, periods, now, [a.id for a in activities])
+    return Page(items=_lines(activities, counts), page=page, per_page=per_page, total=total)
+
+
+def all_walk_lines(filters: Filters, now: datetime | None = None) -> list[WalkLine]:
+    """Every walk held under the filters (newest first), for the export: the page's list without pages."""
+    now = now or utcnow()
+    periods = chosen_periods(filters.year, now)
+    activities = db.session.scalars(select(Activity).where(*_held_walks(periods, now))
+                                    .order_by(Activity.starts_at.desc(), Activity.id.desc())).all()
+    return _lines(activities, _walk_counts(filters, periods, now, None))
 
 
 def walk_themes(filters: Filters, now: datetime | None = None) -> list[ThemeLine]:

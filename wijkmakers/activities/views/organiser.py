@@ -1,18 +1,20 @@
 """For organisers: the planning list, creating and editing activities and series, registrations of one
-activity (adding and removing people), go decisions, cancellations and the feedback results."""
+activity (adding and removing people, the participant list as CSV/XLSX, one message to all participants),
+go decisions, cancellations and the feedback results."""
 from datetime import datetime, timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...core.errors import DomainError, form_page, show_on_form
 from ...core.pagination import paginate
+from ...core import spreadsheet
 from ...core.permissions import ORGANISATOR, roles_required
 from ...core.timeutil import local_to_utc, to_local
 from ...extensions import db
 from .. import feedback as evaluation
-from .. import newcomers, overview, planning, signups
-from ..forms import ActionForm, ActivityForm, AddPersonForm, CancelActivityForm, SeriesForm
+from .. import newcomers, overview, participants, planning, signups
+from ..forms import ActionForm, ActivityForm, AddPersonForm, CancelActivityForm, MailParticipantsForm, SeriesForm
 from ..models import ACTIVITY_KINDS, KIND_WALK, REG_CONFIRMED, REG_LABELS, REG_WAITLISTED, Activity, Registration
 from . import PUBLIC_KINDS, activity_or_404, bp, public_activity_or_404
 
@@ -193,6 +195,47 @@ def remove_registration(activity_id, registration_id):
             message += f" {promoted.user.name} is doorgeschoven van de wachtlijst en krijgt bericht."
         flash(message, "success")
     return redirect(url_for("activities.registrations", activity_id=activity_id))
+
+
+@bp.route("/activiteiten/<int:activity_id>/deelnemers.<fmt>")
+@roles_required(ORGANISATOR)
+def export_participants(activity_id, fmt):
+    activity = public_activity_or_404(activity_id)
+    if fmt not in participants.LIST_FORMATS:
+        abort(404)
+    content, rows = participants.participant_file(activity, fmt)
+    participants.log_participant_export(activity, current_user, fmt, rows)
+    mimetype = spreadsheet.XLSX_MIME if fmt == "xlsx" else spreadsheet.CSV_MIME
+    return Response(content, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="deelnemers-activiteit-{activity.id}.{fmt}"',
+        "Cache-Control": "no-store"})
+
+
+def _mailing_message(mailing: participants.Mailing) -> str:
+    queued, missing = mailing.queued, mailing.without_address
+    message = f"Je bericht is klaargezet voor verzending aan {queued} {'deelnemer' if queued == 1 else 'deelnemers'}."
+    if missing:
+        message += (f" {missing} {'deelnemer heeft' if missing == 1 else 'deelnemers hebben'} geen e-mailadres "
+                    "en kreeg het bericht niet; neem zelf contact op.")
+    return message
+
+
+@bp.route("/activiteiten/<int:activity_id>/deelnemers-mailen", methods=["GET", "POST"])
+@roles_required(ORGANISATOR)
+def mail_participants(activity_id):
+    activity = public_activity_or_404(activity_id)
+    form = MailParticipantsForm()
+    if form.validate_on_submit():
+        try:
+            mailing = participants.mail_participants(activity, form.subject.data, form.text.data, current_user,
+                                                     form.recipients.data)
+        except DomainError as exc:
+            show_on_form(form, exc)
+        else:
+            flash(_mailing_message(mailing), "success")
+            return redirect(url_for("activities.registrations", activity_id=activity.id))
+    counts = {choice: len(participants.recipients(activity, choice)) for choice in participants.RECIPIENT_CHOICES}
+    return form_page("activities/mail_participants.html", form=form, activity=activity, counts=counts)
 
 
 @bp.route("/activiteiten/evaluaties")

@@ -1,4 +1,4 @@
-"""A small streaming XLSX writer for large exports.
+"""A small streaming XLSX writer for every export (the statistics, walk lists, participant lists).
 
 openpyxl and XlsxWriter build a Python object (or call) per cell; on this project's reference machine
 they need 20-30 seconds for the 200,000 attendance rows of the scale-50 data set. This writer streams
@@ -21,7 +21,7 @@ import zipfile
 from datetime import date, datetime
 from xml.sax.saxutils import escape
 
-from ..core.spreadsheet import formula_safe
+from .spreadsheet import formula_safe
 
 EXCEL_EPOCH = datetime(1899, 12, 30)
 # Characters XML 1.0 does not allow; they cannot appear in a cell.
