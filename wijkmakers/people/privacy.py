@@ -4,7 +4,7 @@ from sqlalchemy import delete, select, update
 
 from ..activities.models import Activity, Attendance, Feedback, Registration
 from ..auth.models import AuthToken, User, UserRole
-from ..auth.signals import person_erased
+from ..auth.signals import ERASED_NAME, person_erased
 from ..certificates.models import Certificate
 from ..core.audit import AuditEvent, record
 from ..core.errors import DomainError, NotFound
@@ -12,9 +12,8 @@ from ..core.timeutil import utcnow
 from ..core.transaction import transactional
 from ..extensions import db
 from ..learning.models import Cohort, Enrolment, Module, ModuleProgress
-from ..notifications.models import OutboxMessage
+from ..notifications.services import forget_mail_of
 
-ERASED_NAME = "Verwijderde persoon"
 
 
 def _iso(value):
@@ -100,19 +99,22 @@ def pending_erasure_requests() -> list[User]:
 @transactional
 def erase_person(user: User, by: User) -> None:
     """Anonymise a person in one transaction, with what every feature's ``person_erased`` subscriber
-    removes (network profile and messages, pending newcomer sign-ups, ...).
+    removes (network profile and messages, reflections, import rows, tokens, ...).
 
-    Registrations, attendance and enrolments stay (linked to the anonymous record, with kind,
-    organisation and neighbourhood), so the statistics of past years do not change; everything that
-    identifies the person or that they wrote is removed.
+    The signal goes first, while the person's row still holds the name and address the receivers look
+    for; then the outbox forgets their mail and the row itself is anonymised. Registrations, attendance,
+    enrolments and certificates stay (linked to the anonymous record, with kind, organisation and
+    neighbourhood), so the statistics of past years do not change and a certificate stays genuine;
+    everything that identifies the person or that they wrote is removed. tests/people/test_erasure_complete.py
+    proves it for every column of every table.
     """
     if user.anonymised_at is not None:
         raise DomainError("Deze persoon is al geanonimiseerd.")
     if user.id == by.id:
         raise DomainError("Je kunt je eigen gegevens niet zelf wissen; een andere coördinator doet dat.")
-    now = utcnow()
     uid = user.id
-    delete_pending_mail_for(user.email)
+    person_erased.send(None, user_id=uid)
+    forget_mail_of(user.email, user.name)
     user.name = ERASED_NAME
     user.email = None
     user.password_hash = None
@@ -121,24 +123,11 @@ def erase_person(user: User, by: User) -> None:
     user.calendar_token = None
     user.checkin_code = None
     user.active = False
-    user.anonymised_at = now
+    user.anonymised_at = utcnow()
     db.session.execute(delete(UserRole).where(UserRole.user_id == uid))
     db.session.execute(delete(AuthToken).where(AuthToken.user_id == uid))
-    db.session.execute(update(ModuleProgress).where(ModuleProgress.user_id == uid).values(
-        reflection="", action_plan="", action_outcome="", response=""))
-    db.session.execute(update(Feedback).where(Feedback.user_id == uid).values(comment="", user_id=None))
-    db.session.execute(update(Certificate).where(Certificate.user_id == uid, Certificate.revoked_at.is_(None))
-                       .values(revoked_at=now, revoked_reason="Gewist op verzoek van de deelnemer", active=None))
-    db.session.execute(update(Certificate).where(Certificate.user_id == uid).values(holder_name=ERASED_NAME))
-    person_erased.send(None, user_id=uid)
     record(by.id, "person_erased", "user", uid)
     db.session.expire(user, ["roles"])  # deleted above with a bulk DELETE
-
-
-def delete_pending_mail_for(address: str | None) -> None:
-    if address:
-        db.session.execute(delete(OutboxMessage).where(OutboxMessage.recipient == address,
-                                                       OutboxMessage.sent_at.is_(None)))
 
 
 @transactional
