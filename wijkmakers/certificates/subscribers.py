@@ -1,5 +1,6 @@
 """Reactions to events of lower features (arrows point down): a completed enrolment gets its certificate;
-an erased person's certificates lose the name (not their validity) and the rendered copies go. Connected by the app factory on import."""
+an erased person's certificates lose the name (not their validity) and the rendered copies go. Connected by
+the app factory on import."""
 import logging
 
 from ..auth.signals import person_erased

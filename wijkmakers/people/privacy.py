@@ -1,6 +1,6 @@
 """Privacy rules: what we hold about a person (export), erasure requests and the erasure itself, which keeps
 past figures unchanged, and the audit log that shows who did what."""
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
 from ..activities.models import Activity, Attendance, Feedback, Registration
 from ..auth.models import AuthToken, User, UserRole
