@@ -47,6 +47,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _configure_logging(app: Flask) -> None:
+    from .core import logredact
+
+    logredact.install()  # no e-mail addresses and no tokens in any log record
     level = getattr(logging, str(app.config.get("LOG_LEVEL", "INFO")).upper(), logging.INFO)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("wijkmakers").setLevel(level)

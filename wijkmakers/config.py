@@ -87,6 +87,9 @@ def load_config(instance_path: str) -> dict:
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
         "PASSWORD_RESET_HOURS": 2,
+        # Uploaded staff lists (names, addresses) are deleted this many days after the upload by
+        # `flask partners purge-imports` (run it daily; see README).
+        "STAFF_IMPORT_RETENTION_DAYS": int(os.environ.get("STAFF_IMPORT_RETENTION_DAYS", "7")),
         "WTF_CSRF_TIME_LIMIT": None,
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
     }
