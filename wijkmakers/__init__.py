@@ -31,6 +31,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     _connect_subscribers()
+    _register_personal_data()
 
     from .core import errors, requestlog, timeutil
     from .core.permissions import enforce_login
@@ -121,6 +122,13 @@ def _connect_subscribers() -> None:
     # feature's reaction to another's signal cannot depend on which views happen to be imported.
     for feature in FEATURES:
         _feature_module(feature, "subscribers")
+
+
+def _register_personal_data() -> None:
+    # Each feature's personal_data.py registers, on import, what it holds about a person
+    # (core/personal_data.py); the export of people.export reads that register.
+    for feature in FEATURES:
+        _feature_module(feature, "personal_data")
 
 
 def _register_cli(app: Flask) -> None:

@@ -1,72 +1,16 @@
-"""Privacy rules: what we hold about a person (export), erasure requests and the erasure itself, which keeps
-past figures unchanged, and the audit log that shows who did what."""
+"""Privacy rules: erasure requests and the erasure itself, which keeps past figures unchanged, and the audit
+log that shows who did what. What we hold about a person (the export) is people.export."""
 from sqlalchemy import delete, select
 
-from ..activities.models import Activity, Attendance, Feedback, Registration
 from ..auth.models import AuthToken, User, UserRole
 from ..auth.signals import ERASED_NAME, person_erased
-from ..certificates.models import Certificate
 from ..core.audit import AuditEvent, record
 from ..core.errors import DomainError, NotFound
 from ..core.timeutil import utcnow
 from ..core.transaction import transactional
 from ..extensions import db
-from ..learning.models import Cohort, Enrolment, Module, ModuleProgress
 from ..notifications.services import forget_mail_of
 
-
-
-def _iso(value):
-    return value.isoformat() if value is not None else None
-
-
-def personal_data(user: User) -> dict:
-    """Everything the portal holds about ``user``, in plain JSON-able structures (a fixed set of queries)."""
-    enrolments = db.session.execute(
-        select(Enrolment, Cohort).join(Cohort, Cohort.id == Enrolment.cohort_id).where(Enrolment.user_id == user.id)
-    ).all()
-    progress = db.session.execute(
-        select(ModuleProgress, Module.title).join(Module, Module.id == ModuleProgress.module_id)
-        .where(ModuleProgress.user_id == user.id)
-    ).all()
-    registrations = db.session.execute(
-        select(Registration, Activity.title, Activity.starts_at).join(Activity, Activity.id == Registration.activity_id)
-        .where(Registration.user_id == user.id).order_by(Activity.starts_at)
-    ).all()
-    attendance = db.session.execute(
-        select(Attendance, Activity.title, Activity.starts_at).join(Activity, Activity.id == Attendance.activity_id)
-        .where(Attendance.user_id == user.id).order_by(Activity.starts_at)
-    ).all()
-    feedback = db.session.execute(
-        select(Feedback, Activity.title).join(Activity, Activity.id == Feedback.activity_id)
-        .where(Feedback.user_id == user.id)
-    ).all()
-    certificates = db.session.scalars(select(Certificate).where(Certificate.user_id == user.id)).all()
-    return {
-        "account": {
-            "naam": user.name, "e-mailadres": user.email, "telefoon": user.phone, "soort": user.kind,
-            "functie": user.job_title, "organisatie": user.organisation.name if user.organisation else None,
-            "wijk": user.neighbourhood, "rollen": sorted(user.role_keys), "aangemaakt": _iso(user.created_at),
-            "laatst_ingelogd": _iso(user.last_login_at), "e-mail_bevestigd": _iso(user.email_confirmed_at),
-            "verwijdering_aangevraagd": _iso(user.erasure_requested_at),
-        },
-        "inschrijvingen": [
-            {"leergang": cohort.label, "status": e.status, "sinds": _iso(e.created_at),
-             "afgerond": _iso(e.completed_at), "gestopt": _iso(e.withdrawn_at)} for e, cohort in enrolments],
-        "modules": [
-            {"module": title, "status": p.status, "bestudeerd": _iso(p.studied_at), "reflectie": p.reflection,
-             "doe_opdracht": p.action_plan, "wat_ervan_kwam": p.action_outcome, "reactie_begeleiding": p.response}
-            for p, title in progress],
-        "aanmeldingen": [
-            {"activiteit": title, "datum": _iso(starts), "status": r.status, "aangemeld": _iso(r.created_at)}
-            for r, title, starts in registrations],
-        "aanwezigheid": [
-            {"activiteit": title, "datum": _iso(starts), "aanwezig": a.present} for a, title, starts in attendance],
-        "evaluaties": [{"activiteit": title, "cijfer": f.mark, "opmerking": f.comment} for f, title in feedback],
-        "certificaten": [
-            {"titel": c.title, "code": c.code, "uitgegeven": _iso(c.issued_at), "ingetrokken": _iso(c.revoked_at)}
-            for c in certificates],
-    }
 
 
 @transactional
