@@ -11,7 +11,7 @@ from .models import StaffImport
 def forget_import_rows(sender, user_id: int | None = None, **extra) -> None:
     """Erasure, inside the caller's transaction (sent before the person's row is anonymised, so the
     address can still be read): lists the person uploaded go whole; in other organisations' lists the
-    rows with their address or name go."""
+    rows with their address go (and rows with their name but no address, which could never be enrolled)."""
     if user_id is None:
         return
     db.session.execute(delete(StaffImport).where(StaffImport.created_by_id == user_id))
@@ -30,4 +30,6 @@ def forget_import_rows(sender, user_id: int | None = None, **extra) -> None:
 def _is_person(row: dict, address: str, name: str) -> bool:
     row_address = str(row.get("email") or "").strip().lower()
     row_name = str(row.get("name") or "").strip().lower()
-    return bool((address and row_address == address) or (name and row_name == name))
+    if row_address:
+        return bool(address) and row_address == address
+    return bool(name) and row_name == name
