@@ -226,8 +226,11 @@ def _person_everywhere(make):
     db.session.commit()
     # the API, the outbox, the audit log
     create_token(femke, f"Token van {NAME}", validity_days=30)
-    db.session.add(OutboxMessage(recipient="petra@example.org", subject=f"{NAME} is aangemeld",
-                                 body=f"{NAME} ({EMAIL}) doet mee."))
+    db.session.add_all([
+        OutboxMessage(recipient="petra@example.org", subject=f"{NAME} is aangemeld",
+                      body=f"{NAME} ({EMAIL}) doet mee."),
+        OutboxMessage(recipient="bas@example.org", subject="Herinnering", body="Tot morgen bij de wandeling."),
+    ])
     record(contact.id, "staff_enrolled", "user", femke.id, organisation_id=org.id)
     db.session.commit()
     return femke, coordinator, certificate
@@ -261,6 +264,8 @@ def test_erased_person_leaves_no_name_or_address_in_any_row(client, make):
     kept_import = db.session.scalar(select(StaffImport).where(StaffImport.token == "t1"))
     assert [row["name"] for row in kept_import.rows] == ["Anne Ander"]
     assert db.session.scalar(select(StaffImport).where(StaffImport.token == "t2")) is None
+    assert db.session.scalar(select(OutboxMessage.subject).where(OutboxMessage.recipient == "bas@example.org",
+                                                                 OutboxMessage.subject == "Herinnering"))
     # the certificate stays valid and verifies as genuine
     certificate = db.session.get(Certificate, certificate.id)
     assert certificate.revoked_at is None and certificate.active
