@@ -35,6 +35,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     _connect_subscribers()
+    _register_personal_data()
 
     from .core import errors, requestlog, timeutil
     from .core.permissions import enforce_login
@@ -51,6 +52,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _configure_logging(app: Flask) -> None:
+    from .core import logredact
+
+    logredact.install()  # no e-mail addresses and no tokens in any log record
     level = getattr(logging, str(app.config.get("LOG_LEVEL", "INFO")).upper(), logging.INFO)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("wijkmakers").setLevel(level)
@@ -125,6 +129,13 @@ def _connect_subscribers() -> None:
     # feature's reaction to another's signal cannot depend on which views happen to be imported.
     for feature in FEATURES:
         _feature_module(feature, "subscribers")
+
+
+def _register_personal_data() -> None:
+    # Each feature's personal_data.py registers, on import, what it holds about a person
+    # (core/personal_data.py); the export of people.export reads that register.
+    for feature in FEATURES:
+        _feature_module(feature, "personal_data")
 
 
 def _register_cli(app: Flask) -> None:

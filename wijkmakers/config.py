@@ -115,6 +115,9 @@ def load_config(instance_path: str) -> dict:
         # Reverse proxies in front of the app that set X-Forwarded-For (0: none, use the socket's address).
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "PASSWORD_RESET_HOURS": 2,
+        # Uploaded staff lists (names, addresses) are deleted this many days after the upload by
+        # `flask partners purge-imports` (run it daily; see README).
+        "STAFF_IMPORT_RETENTION_DAYS": int(os.environ.get("STAFF_IMPORT_RETENTION_DAYS", "7")),
         "WTF_CSRF_TIME_LIMIT": None,
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
     }

@@ -46,6 +46,36 @@ def test_verify_revoked_says_so_without_the_reason(client, data, make):
     assert "Geheime interne reden" not in html and "echt en geldig" not in html
 
 
+def _erase(person, make):
+    from wijkmakers.people import privacy
+
+    privacy.request_erasure(person)
+    privacy.erase_person(person, make.user(roles=("coordinator",)))
+
+
+def test_verify_erased_holder_is_genuine_without_the_name(client, data, make):
+    user = make.user(name="Anouk Hoekstra")
+    certificate = _issue(data, user=user)
+    _erase(user, make)
+    response = client.get(f"/certificaat/{certificate.code}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Geldig certificaat" in html and "echt en geldig" in html
+    assert "naam van de houder is op diens eigen verzoek" in html and "Anouk" not in html
+    assert "ingetrokken" not in html.lower()
+    assert db.session.get(Certificate, certificate.id).is_valid
+
+
+def test_verify_revoked_then_erased_keeps_the_revocation_wording(client, data, make):
+    user = make.user(name="Anouk Hoekstra")
+    certificate = _issue(data, user=user)
+    revocation.revoke(certificate.id, "Niet alle modules gevolgd", make.user(roles=("organisator",)))
+    _erase(user, make)
+    html = client.get(f"/certificaat/{certificate.code}").get_data(as_text=True)
+    assert "Ingetrokken certificaat" in html and "niet meer geldig" in html
+    assert "echt en geldig" not in html and "Anouk" not in html
+
+
 @pytest.mark.parametrize("code", ["ABCDE-FGHJK-LMNPQ-RSTUV", "x", "%3Cscript%3E", "a" * 200])
 def test_verify_unknown_code_is_a_dutch_404(client, code):
     response = client.get(f"/certificaat/{code}")

@@ -93,7 +93,13 @@ def test_coordinator_erases_and_past_figures_stay(client, make):
     feedback = db.session.scalar(select(Feedback))
     assert feedback.mark == 8 and feedback.comment == "" and feedback.user_id is None
     certificate = db.session.scalar(select(Certificate))
-    assert certificate.revoked_at is not None and certificate.holder_name == privacy.ERASED_NAME
+    # erasure is not revocation: the certificate stays valid, without the name
+    assert certificate.revoked_at is None and certificate.active and certificate.holder_name == privacy.ERASED_NAME
+    certificate.code = "ABCDE-FGHJK-LMNPQ-RSTUV"  # the fixture's short code is no real one
+    db.session.commit()
+    verified = client.get(f"/certificaat/{certificate.code}").get_data(as_text=True)
+    assert "echt en geldig" in verified and "op diens eigen verzoek" in verified and "Sanne" not in verified
+    assert "ingetrokken" not in verified.lower()
     assert db.session.scalar(select(OutboxMessage)) is None
     assert person.id in received
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "person_erased")).actor_id == coordinator.id

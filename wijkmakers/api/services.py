@@ -50,7 +50,7 @@ def create_token(user: User, name: str, validity_days: int | None, now: datetime
                    expires_at=now + timedelta(days=validity_days) if validity_days else None)
     db.session.add(row)
     db.session.flush()
-    record(user.id, "api.token_created", "api_token", row.id, name=row.name, prefix=row.prefix)
+    record(user.id, "api.token_created", "api_token", row.id, prefix=row.prefix)
     return token
 
 
@@ -62,7 +62,7 @@ def revoke_token(user: User, token_id: int, now: datetime | None = None) -> ApiT
         raise NotFound("Deze sleutel bestaat niet.")
     if row.revoked_at is None:
         row.revoked_at = now or utcnow()
-        record(user.id, "api.token_revoked", "api_token", row.id, name=row.name, prefix=row.prefix)
+        record(user.id, "api.token_revoked", "api_token", row.id, prefix=row.prefix)
     return row
 
 

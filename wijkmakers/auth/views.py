@@ -43,7 +43,8 @@ def login():
             flash(f"Welkom, {user.name}.", "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
         g.login_failed = True
-        current_app.logger.info("failed login for account key %s", _login_account_key()[:60])
+        # The request id ties the line to the request log; the address typed stays out of the logs.
+        current_app.logger.info("failed login request_id=%s", g.get("request_id", "-"))
         form.password.errors.append(
             "Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze en probeer opnieuw.")
     return render_template("auth/login.html", form=form), _status(form)

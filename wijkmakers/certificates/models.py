@@ -55,6 +55,11 @@ class Certificate(db.Model):
     def kind_label(self) -> str:
         return CERT_LABELS.get(self.kind, self.kind)
 
+    @property
+    def holder_erased(self) -> bool:
+        """The holder had their data erased: the certificate stays genuine, without their name."""
+        return self.user is not None and self.user.anonymised_at is not None
+
 
 BATCH_RUNNING = "bezig"
 BATCH_DONE = "klaar"

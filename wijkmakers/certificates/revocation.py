@@ -1,8 +1,10 @@
 """Withdrawing documents: an organiser revokes a certificate or proof with a reason (the holder is told; the
-public verification page then says "revoked", never why), and an erased person's rendered copies go."""
+public verification page then says "revoked", never why), and an erased person's name and rendered copies
+go while the certificates stay valid."""
 from sqlalchemy import select, update
 
 from ..auth.models import User
+from ..auth.signals import ERASED_NAME
 from ..core.audit import record
 from ..core.errors import DomainError, NotFound
 from ..core.text import clean_text
@@ -42,9 +44,10 @@ def revoke(certificate_id: int, reason: str, revoked_by: User) -> Certificate:
 
 
 @transactional
-def forget_rendered(user_id: int) -> int:
-    """Part of a privacy erasure (joins the caller's transaction). The people feature withdraws the
-    person's certificates and removes the name from them; this removes the rendered copies (PDFs waiting
-    in a cohort ZIP batch) that still carry the name. Returns the number of files removed."""
+def forget_holder(user_id: int) -> int:
+    """Part of a privacy erasure (joins the caller's transaction). The person's certificates stay valid
+    (erasure is not revocation) but lose the holder's name; the rendered copies (PDFs waiting in a cohort
+    ZIP batch) that still carry the name go. Returns the number of files removed."""
+    db.session.execute(update(Certificate).where(Certificate.user_id == user_id).values(holder_name=ERASED_NAME))
     return db.session.execute(CertificateBatchFile.__table__.delete().where(CertificateBatchFile.certificate_id.in_(
         select(Certificate.id).where(Certificate.user_id == user_id)))).rowcount

@@ -1,5 +1,6 @@
 """Reactions to events of lower features (arrows point down): a completed enrolment gets its certificate;
-an erased person's rendered certificates are deleted. Connected by the app factory on import."""
+an erased person's certificates lose the name (not their validity) and the rendered copies go. Connected by
+the app factory on import."""
 import logging
 
 from ..auth.signals import person_erased
@@ -34,6 +35,8 @@ def issue_on_completion(sender, enrolment_id: int | None = None, **extra) -> Non
 
 @person_erased.connect
 def forget_rendered_copies(sender, user_id: int | None = None, **extra) -> None:
-    """Erasure (privacy request), inside the caller's transaction: rendered PDFs that carry the name go."""
+    """Erasure (privacy request), inside the caller's transaction: the holder's name leaves the
+    certificates and rendered PDFs that carry it go. Erasure is not revocation: the certificates stay
+    valid, and the public verification page says the name was removed at the holder's request."""
     if user_id is not None:
-        revocation.forget_rendered(int(user_id))
+        revocation.forget_holder(int(user_id))

@@ -65,7 +65,10 @@ def url_builder(endpoint: str, argument: str, **values) -> Callable[[int], str]:
 
 
 def init_templating(app) -> None:
+    from .audit import action_label
+
     app.jinja_env.globals["url_builder"] = url_builder
+    app.jinja_env.filters["action_label"] = action_label
 
     @app.context_processor
     def _globals():

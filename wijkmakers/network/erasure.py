@@ -24,9 +24,9 @@ def erase_network_data(user_id: int) -> dict:
     blocks = db.session.execute(delete(NetworkBlock).where(
         or_(NetworkBlock.blocker_id == user_id, NetworkBlock.blocked_id == user_id))).rowcount
     db.session.execute(update(AbuseReport).where(AbuseReport.reporter_id == user_id)
-                       .values(reporter_id=None, reason=""))
+                       .values(reporter_id=None, reason="", handled_note=""))
     db.session.execute(update(AbuseReport).where(AbuseReport.reported_id == user_id)
-                       .values(reported_id=None, reason=""))
+                       .values(reported_id=None, reason="", handled_note=""))
     own = select(Initiative.id).where(Initiative.author_id == user_id).scalar_subquery()
     db.session.execute(update(InitiativeUpdate).where(InitiativeUpdate.initiative_id.in_(own)).values(body=""))
     follows = db.session.execute(delete(InitiativeFollower).where(

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.orm import lazyload
 
 from ..core.audit import record
@@ -115,3 +115,28 @@ def purge_sent(older_than_days: int) -> int:
     count = db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(old))
                                .execution_options(synchronize_session=False)).rowcount
     return count
+
+
+# A name shorter than this is too likely to occur in unrelated mail to be searched for.
+MIN_NAME_TO_SEARCH = 5
+
+
+@transactional
+def forget_mail_of(address: str | None, name: str | None) -> int:
+    """Part of a privacy erasure (joins the caller's transaction; called by people.privacy, as the outbox
+    sits below every feature): every message to the person, sent or not, and every message whose subject or
+    body names them or their address (a partner contact's notice, a contact request) goes, with its
+    attachments. Returns the number of messages removed."""
+    conditions = []
+    if address:
+        conditions += [OutboxMessage.recipient == address, OutboxMessage.reply_to == address,
+                       OutboxMessage.body.contains(address, autoescape=True)]
+    if name and len(name.strip()) >= MIN_NAME_TO_SEARCH:
+        conditions += [OutboxMessage.subject.contains(name.strip(), autoescape=True),
+                       OutboxMessage.body.contains(name.strip(), autoescape=True)]
+    if not conditions:
+        return 0
+    doomed = select(OutboxMessage.id).where(or_(*conditions))
+    db.session.execute(delete(OutboxAttachment).where(OutboxAttachment.message_id.in_(doomed)))
+    return db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(doomed)),
+                              execution_options={"synchronize_session": False}).rowcount

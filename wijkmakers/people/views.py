@@ -6,7 +6,7 @@ from flask_login import current_user
 from ..core.errors import DomainError, show_on_form
 from ..core.permissions import BEHEERDER, COORDINATOR, roles_required
 from ..core.templating import register_nav
-from . import details, privacy
+from . import details, export, privacy
 from .forms import ConfirmForm, ErasureForm, ProfileForm
 
 bp = Blueprint("people", __name__)
@@ -32,13 +32,13 @@ def profile():
 
 @bp.route("/mijn-gegevens/overzicht")
 def my_data():
-    return render_template("people/my_data.html", data=privacy.personal_data(current_user),
+    return render_template("people/my_data.html", sections=export.readable(current_user),
                            erasure_form=ErasureForm())
 
 
 @bp.route("/mijn-gegevens/download.json")
 def my_data_json():
-    payload = json.dumps(privacy.personal_data(current_user), ensure_ascii=False, indent=2)
+    payload = json.dumps(export.as_json(current_user), ensure_ascii=False, indent=2)
     return Response(payload, mimetype="application/json",
                     headers={"Content-Disposition": "attachment; filename=mijn-gegevens-wijkmakers.json"})
 
@@ -47,7 +47,7 @@ def my_data_json():
 def request_erasure():
     form = ErasureForm()
     if not form.validate_on_submit():  # the confirmation box was not ticked
-        return render_template("people/my_data.html", data=privacy.personal_data(current_user),
+        return render_template("people/my_data.html", sections=export.readable(current_user),
                                erasure_form=form), 422
     privacy.request_erasure(current_user)
     flash("Je verzoek om je gegevens te wissen is ontvangen. Een coördinator handelt het binnen vier weken af; "
