@@ -7,7 +7,7 @@ fails the first test, so a new feature cannot forget erasure. The second test er
 coordinator's page, a person who left traces in every feature and then reads every text column of every
 table: their name and address are nowhere.
 """
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -18,12 +18,13 @@ from wijkmakers.auth.models import User
 from wijkmakers.auth.signals import ERASED_NAME
 from wijkmakers.certificates.models import Certificate, CertificateBatch, CertificateBatchFile
 from wijkmakers.core.audit import record
+from wijkmakers.core.timeutil import utcnow
 from wijkmakers.extensions import db
 from wijkmakers.learning.models import Enrolment, Phase, Placement
 from wijkmakers.network.initiatives import add_update, create_initiative, follow
 from wijkmakers.network.messages import answer_request, block_sender, report_abuse, send_contact_request
 from wijkmakers.notifications.models import OutboxMessage
-from wijkmakers.partners.models import StaffImport
+from wijkmakers.partners.models import PartnerInvitation, StaffImport
 
 from ..conftest import login
 from ..network.conftest import make_cohort, make_plan, opt_in
@@ -65,6 +66,8 @@ ERASED = {
     # partners
     "staff_import.rows": "the person's rows are removed; every list expires after STAFF_IMPORT_RETENTION_DAYS",
     "staff_import.created_by_id": "lists the person uploaded are deleted",
+    "partner_invitation.email": "invitations to the person's account or address are deleted",
+    "partner_invitation.user_id": "as email", "partner_invitation.token_hash": "as email",
     # network (network.erasure.erase_network_data)
     "network_profile.user_id": _DELETED, "network_profile.display_name": _DELETED,
     "network_profile.neighbourhood": _DELETED, "network_profile.tags": _DELETED,
@@ -107,6 +110,7 @@ KEPT = {
     "certificate_batch.error": "a technical error message",
     "staff_import.token": "the upload's random key", "staff_import.filename": "the file's name, not a person's",
     "staff_import.default_target": _CODE, "staff_import.status": _CODE,
+    "partner_invitation.invited_by_id": _STAFF_ID, "partner_invitation.target_code": _CODE,
     "network_contact_request.kind": _CODE, "network_contact_request.status": _CODE,
     "network_abuse_report.handled_by_id": _STAFF_ID,
     "network_initiative.neighbourhood": "statistics of initiatives per neighbourhood",
@@ -222,6 +226,9 @@ def _person_everywhere(make):
                           {"line": 3, "email": "ander@example.org", "name": "Anne Ander", "job_title": ""}]),
         StaffImport(token="t2", organisation_id=org.id, created_by_id=femke.id, filename="lijst.csv",
                     rows=[{"line": 2, "email": "ander@example.org", "name": "Anne Ander"}]),
+        # an invitation to her address sent before she had an account (so without her user id)
+        PartnerInvitation(organisation_id=org.id, email=EMAIL, invited_by_id=contact.id, token_hash="f" * 64,
+                          expires_at=utcnow() + timedelta(days=7)),
     ])
     db.session.commit()
     # the API, the outbox, the audit log

@@ -19,7 +19,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from ..auth.models import KIND_PROFESSIONAL, User
 from ..auth.services import create_user, user_by_email
@@ -239,6 +239,10 @@ def decline(token: str) -> None:
            organisation_id=invitation.organisation_id)
 
 
-def erase_for(user_id: int) -> None:
-    """A person is erased: their invitations go (inside the caller's transaction)."""
-    db.session.execute(delete(PartnerInvitation).where(PartnerInvitation.user_id == user_id))
+def erase_for(user_id: int, address: str | None) -> None:
+    """A person is erased: invitations to their account or their address go (inside the caller's
+    transaction), also one sent to the address before the account existed."""
+    addressed = PartnerInvitation.user_id == user_id
+    if address:
+        addressed = or_(addressed, PartnerInvitation.email == address.strip().lower())
+    db.session.execute(delete(PartnerInvitation).where(addressed))

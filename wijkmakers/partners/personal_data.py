@@ -1,9 +1,10 @@
 """Staff lists that hold the person (or that they uploaded), for their data export."""
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ..core.personal_data import register
 from ..extensions import db
-from .models import IMPORT_COMMITTED, StaffImport
+from ..organisations.models import Organisation
+from .models import IMPORT_COMMITTED, PartnerInvitation, StaffImport
 
 STATUS_LABELS = {IMPORT_COMMITTED: "Verwerkt"}
 
@@ -24,3 +25,17 @@ def staff_imports(user) -> list[dict]:
                      "jouw_regel": [", ".join(f"{k}: {v}" for k, v in r.items() if k != "line" and v)
                                     for r in own_rows]})
     return rows
+
+
+@register("organisatie_uitnodigingen", "Uitnodigingen van partnerorganisaties", tables=("partner_invitation",),
+          order=61, labels={"organisatie": "Organisatie", "verstuurd": "Verstuurd op", "geldig_tot": "Geldig tot"})
+def partner_invitations(user) -> list[dict]:
+    address = (user.email or "").strip().lower()
+    addressed = PartnerInvitation.user_id == user.id
+    if address:
+        addressed = or_(addressed, PartnerInvitation.email == address)
+    return [{"organisatie": name, "verstuurd": invitation.created_at, "geldig_tot": invitation.expires_at}
+            for invitation, name in db.session.execute(
+                select(PartnerInvitation, Organisation.name)
+                .join(Organisation, Organisation.id == PartnerInvitation.organisation_id)
+                .where(addressed).order_by(PartnerInvitation.created_at))]

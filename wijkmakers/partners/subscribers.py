@@ -13,7 +13,8 @@ def erase_partner_invitations(sender, user_id: int | None = None, **extra) -> No
     """Erasure, inside the caller's transaction: invitations addressed to the person go."""
     if user_id is None:
         return
-    erase_for(user_id)
+    person = db.session.get(User, user_id)
+    erase_for(user_id, person.email if person else None)
 
 
 @person_erased.connect
