@@ -185,7 +185,10 @@ def _hash_token(token: str) -> str:
 
 
 def issue_token(user: User, purpose: str, valid_for: timedelta) -> str:
-    """Create a single-use token; only its hash is stored. Returns the token itself."""
+    """Create a single-use token; only its hash is stored. Returns the token itself. A new reset link
+    replaces the person's older ones (whoever asked for it: the reset form, a newcomer's confirmation)."""
+    if purpose == TOKEN_RESET:
+        forget_tokens(user, purpose)
     token = secrets.token_urlsafe(32)
     db.session.add(AuthToken(user=user, purpose=purpose, token_hash=_hash_token(token),
                              expires_at=utcnow() + valid_for))
@@ -215,6 +218,8 @@ def consume_token(token: str, purpose: str) -> User | None:
 
 def forget_tokens(user: User, purpose: str) -> None:
     """Remove every outstanding token of ``purpose`` for ``user``: an older link stops working."""
+    if user.id is None:
+        return  # a new account has no tokens yet
     db.session.execute(delete(AuthToken).where(AuthToken.user_id == user.id, AuthToken.purpose == purpose,
                                                AuthToken.used_at.is_(None))
                        .execution_options(synchronize_session=False))
@@ -228,7 +233,6 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.is_active:
         return
     hours = current_app.config["PASSWORD_RESET_HOURS"]
-    forget_tokens(user, TOKEN_RESET)
     token = issue_token(user, TOKEN_RESET, timedelta(hours=hours))
     record(user.id, "password_reset_requested", "user", user.id)
     send(user, "Nieuw wachtwoord voor Wijkmakers", "auth/mail_reset.txt",
