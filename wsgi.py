@@ -1,4 +1,12 @@
 """WSGI entry point: `gunicorn wsgi:app`, `flask --app wsgi <command>`."""
-from wijkmakers import create_app
+import sys
 
-app = create_app()
+from wijkmakers import create_app
+from wijkmakers.config import ConfigError
+
+try:
+    app = create_app()
+except ConfigError as exc:
+    # One line that says what to fix, no traceback: a setting is wrong, not the code.
+    print(f"Wijkmakers start niet: {exc}", file=sys.stderr)
+    sys.exit(3)

@@ -113,7 +113,7 @@ def logged_in_client(app):
     coordinator = db.session.scalar(select(User).where(User.email == "coordinator@wijkmakers.example"))
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(coordinator.id)
+        session["_user_id"] = coordinator.get_id()
         session["_fresh"] = True
     return client
 

@@ -124,7 +124,7 @@ def login(client, user):
     caches the user in ``g``, which lives as long as the test's app context, so switching users within one
     test drops that cache too."""
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()  # "id:session_version", as Flask-Login stores it
         session["_fresh"] = True
     g.pop("_login_user", None)
     return client

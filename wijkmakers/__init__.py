@@ -8,7 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import load_config
+from .config import check_production_settings, load_config
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -26,6 +26,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config["CONTENT_DIR"] = os.path.join(PROJECT_ROOT, "content", "modules")
     if overrides:
         app.config.update(overrides)
+    check_production_settings(app.config)
     if app.config.get("TRUSTED_PROXIES"):
         # The client's address from X-Forwarded-For, trusting exactly this many proxies' hops.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["TRUSTED_PROXIES"]), x_proto=0, x_host=0)
@@ -92,11 +93,11 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = "Log in om deze pagina te bekijken."
     login_manager.login_message_category = "info"
 
-    from .auth.services import signed_in_user
+    from .auth.services import session_user
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return signed_in_user(int(user_id)) if user_id.isdigit() else None
+    # The session and the remember-me cookie hold "id:version" (User.get_id): a session made before the
+    # person logged out, changed their password or was blocked loads nobody, on every server.
+    login_manager.user_loader(session_user)
 
 
 # Feature packages, lowest first (ARCHITECTURE.md). Each may have views.py (a blueprint ``bp``), cli.py

@@ -2,7 +2,11 @@
 import importlib.util
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
+
+# A session key shorter than this lets an attacker guess it and forge sessions: production refuses it.
+MIN_SECRET_KEY_LENGTH = 32
 
 
 # Short socket timeouts for the rate limit storage: a Redis that does not answer must not hold up requests.
@@ -30,6 +34,19 @@ def _database_url(instance_path: Path) -> str:
     elif url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     return url
+
+
+def check_production_settings(config: dict) -> None:
+    """Refuse to run in production with settings that are not safe there (one Dutch line, for wsgi.py)."""
+    if config.get("ENV_NAME") != "production":
+        return
+    key = config.get("SECRET_KEY") or ""
+    if len(str(key)) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"SECRET_KEY is te kort ({len(str(key))} tekens): gebruik in productie minstens "
+            f"{MIN_SECRET_KEY_LENGTH} willekeurige tekens, bijvoorbeeld uit "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'."
+        )
 
 
 def _secret_key(instance_path: Path, production: bool) -> str:
@@ -84,6 +101,8 @@ def load_config(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
+        # "Ingelogd blijven" lasts at most 30 days, and ends sooner with the session version (log-out, ...).
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 5 * 1024 * 1024)),

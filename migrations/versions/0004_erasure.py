@@ -6,13 +6,13 @@ unique constraints allow one). The downgrade does not revoke them again: nothing
 a genuine certificate should not read as withdrawn.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

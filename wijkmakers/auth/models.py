@@ -45,16 +45,29 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     anonymised_at: Mapped[datetime | None]
     erasure_requested_at: Mapped[datetime | None]
+    # Sessions and remember-me cookies carry "id:version" (get_id); raising the version ends every copy of
+    # every session of this person on every server (log-out, new password, role change, block, erasure).
+    session_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
+    # Set by a beheerder (auth.blocking): no log-in, no sessions, no mail except the notice of the block.
+    blocked_at: Mapped[datetime | None]
 
     # Loaded on demand: the signed-in user gets them joined in (see load_user), lists that show them ask
     # for them; everyone else (guides, staff, registrations) is loaded without an extra query for roles.
     roles: Mapped[list["UserRole"]] = relationship(back_populates="user", cascade="all, delete-orphan")
     organisation = relationship("Organisation", foreign_keys=[organisation_id], lazy="joined")
 
-    # Flask-Login: a deactivated or anonymised account cannot log in.
+    # Flask-Login: a deactivated, blocked or anonymised account cannot log in.
     @property
     def is_active(self) -> bool:  # type: ignore[override]
-        return bool(self.active) and self.anonymised_at is None
+        return bool(self.active) and self.anonymised_at is None and self.blocked_at is None
+
+    def get_id(self) -> str:
+        """What the session and the remember-me cookie hold: the id and the session version."""
+        return f"{self.id}:{self.session_version or 1}"
+
+    def end_sessions(self) -> None:
+        """Make every existing session and remember-me cookie of this person stop working."""
+        self.session_version = (self.session_version or 1) + 1
 
     @property
     def role_keys(self) -> set[str]:

@@ -4,7 +4,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, delete, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -30,6 +30,15 @@ class AccountError(DomainError):
     reports it per row."""
 
 
+class AccountBlocked(AccountError):
+    """The right password for an account a beheerder blocked. Said only to someone who knows the password,
+    so it tells a stranger nothing about the account."""
+
+
+BLOCKED_MESSAGE = ("Je account is geblokkeerd, dus inloggen lukt nu niet. Neem contact op met Wijkmakers "
+                   "als je denkt dat dit niet klopt.")
+
+
 def normalise_email(email: str | None) -> str | None:
     email = (email or "").strip().lower()
     return email or None
@@ -53,11 +62,25 @@ def user_by_email(email: str | None) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
 
-def signed_in_user(user_id: int) -> User | None:
+def signed_in_user(user_id: int, version: int | None = None) -> User | None:
     """The user of a session, with roles (joined in: every request checks them); the organisation is
-    loaded only on the pages that show it. None for an unknown or deactivated account."""
+    loaded only on the pages that show it. None for an unknown, deactivated, blocked or erased account,
+    and, when ``version`` is given, for a session made before the person's sessions were ended."""
     user = db.session.execute(_signed_in_user(), {"user_id": user_id}).unique().scalar_one_or_none()
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active:
+        return None
+    if version is not None and version != user.session_version:
+        return None
+    return user
+
+
+def session_user(session_id: str | None) -> User | None:
+    """Flask-Login's user loader: ``session_id`` is what ``User.get_id`` gave, "id:version", from the
+    session or the remember-me cookie. Anything else (an old plain id, garbage) is nobody."""
+    user_id, sep, version = (session_id or "").partition(":")
+    if not sep or not user_id.isdigit() or not version.isdigit() or len(user_id) > 18 or len(version) > 18:
+        return None
+    return signed_in_user(int(user_id), int(version))
 
 
 @prepared  # run on every signed-in request
@@ -82,16 +105,44 @@ def _users(search: bool) -> PreparedPage:
     return PreparedPage(stmt)
 
 
-@transactional
 def authenticate(email: str, password: str) -> User | None:
+    """The account for this address and password, or None. Every attempt is in the audit log, by account
+    id when the account exists (never the typed address or password). Raises AccountBlocked, after the
+    attempt is recorded, for the right password of a blocked account."""
+    user, blocked = _attempt_login(email, password)
+    if blocked:
+        raise AccountBlocked(BLOCKED_MESSAGE)
+    return user
+
+
+@transactional
+def _attempt_login(email: str, password: str) -> tuple[User | None, bool]:
+    # A failed attempt is recorded without an actor (whoever typed it is unknown), on the account it named.
     user = user_by_email(email)
     if user is None or not user.password_hash:
         check_password_hash(_DUMMY_HASH, password)
-        return None
-    if not check_password_hash(user.password_hash, password) or not user.is_active:
-        return None
+        record(None, "login_failed", "user", user.id if user else None,
+               reason="no_password" if user else "unknown_account")
+        return None, False
+    if not check_password_hash(user.password_hash, password):
+        record(None, "login_failed", "user", user.id, reason="wrong_password")
+        return None, False
+    if user.blocked_at is not None:
+        record(None, "login_failed", "user", user.id, reason="blocked")
+        return None, True
+    if not user.is_active:
+        record(None, "login_failed", "user", user.id, reason="inactive")
+        return None, False
     user.last_login_at = utcnow()
-    return user
+    record(user.id, "login", "user", user.id)
+    return user, False
+
+
+@transactional
+def log_out(user: User) -> None:
+    """End this person's sessions everywhere: every copy of the session and remember-me cookie."""
+    user.end_sessions()
+    record(user.id, "logout", "user", user.id)
 
 
 def create_user(email: str | None, name: str, roles: list[str] | tuple = (), password: str | None = None,
@@ -133,7 +184,10 @@ def change_roles(user: User, roles: list[str], by: User) -> None:
     """A beheerder sets someone's roles (recorded); nobody takes away their own beheerder role."""
     if user.id == by.id and BEHEERDER not in roles:
         raise DomainError("Je kunt je eigen beheerdersrol niet intrekken; vraag een andere beheerder.", "roles")
+    before = set(user.role_keys)
     set_roles(user, roles)
+    if user.role_keys != before:
+        user.end_sessions()  # rights change at once, on every device
     record(by.id, "roles_changed", "user", user.id, roles=sorted(roles))
 
 
@@ -142,7 +196,10 @@ def _hash_token(token: str) -> str:
 
 
 def issue_token(user: User, purpose: str, valid_for: timedelta) -> str:
-    """Create a single-use token; only its hash is stored. Returns the token itself."""
+    """Create a single-use token; only its hash is stored. Returns the token itself. A new reset link
+    replaces the person's older ones (whoever asked for it: the reset form, a newcomer's confirmation)."""
+    if purpose == TOKEN_RESET:
+        forget_tokens(user, purpose)
     token = secrets.token_urlsafe(32)
     db.session.add(AuthToken(user=user, purpose=purpose, token_hash=_hash_token(token),
                              expires_at=utcnow() + valid_for))
@@ -170,14 +227,25 @@ def consume_token(token: str, purpose: str) -> User | None:
     return row.user if claimed == 1 else None
 
 
+def forget_tokens(user: User, purpose: str) -> None:
+    """Remove every outstanding token of ``purpose`` for ``user``: an older link stops working."""
+    if user.id is None:
+        return  # a new account has no tokens yet
+    db.session.execute(delete(AuthToken).where(AuthToken.user_id == user.id, AuthToken.purpose == purpose,
+                                               AuthToken.used_at.is_(None))
+                       .execution_options(synchronize_session=False))
+
+
 @transactional
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if the account exists; say nothing either way (no account probing)."""
+    """Mail a reset link if the account exists; say nothing either way (no account probing). A new link
+    replaces the older ones. A blocked account gets none."""
     user = user_by_email(email)
     if user is None or not user.is_active:
         return
     hours = current_app.config["PASSWORD_RESET_HOURS"]
     token = issue_token(user, TOKEN_RESET, timedelta(hours=hours))
+    record(user.id, "password_reset_requested", "user", user.id)
     send(user, "Nieuw wachtwoord voor Wijkmakers", "auth/mail_reset.txt",
          link=absolute_url("auth.reset_password", token=token), hours=hours)
 
@@ -186,12 +254,22 @@ def request_password_reset(email: str) -> None:
 def reset_password(token: str, password: str, purpose: str = TOKEN_RESET) -> User:
     check_password_rules(password)
     user = consume_token(token, purpose)
-    if user is None:
+    if user is None or not user.is_active:
         raise AccountError("Deze link is verlopen of al gebruikt. Vraag een nieuwe link aan.")
-    user.password_hash = hash_password(password)
+    set_password(user, password)
+    forget_tokens(user, purpose)
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()  # the link reached their mailbox
+    record(user.id, "password_reset_completed" if purpose == TOKEN_RESET else "password_set", "user", user.id)
     return user
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password (checked against the rules) ends every other session of the person; a step of a
+    larger @transactional process. The caller logs the person in again where that is wanted."""
+    check_password_rules(password)
+    user.password_hash = hash_password(password)
+    user.end_sessions()
 
 
 def count_users_by_role() -> dict[str, int]:

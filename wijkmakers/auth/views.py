@@ -3,9 +3,10 @@ from flask_login import current_user, login_user, logout_user
 
 from ..core.errors import DomainError, show_on_form
 from ..core.pagecache import cached_for_visitors
+from ..core.redirects import local_path
 from ..core.permissions import BEHEERDER, public, roles_required
 from ..extensions import limiter
-from . import services
+from . import blocking, services
 from .forms import ForgotPasswordForm, LoginForm, RolesForm, SetPasswordForm, UserSearchForm
 from .models import TOKEN_INVITE, TOKEN_RESET
 from .throttle import guard_login
@@ -13,19 +14,9 @@ from .throttle import guard_login
 bp = Blueprint("auth", __name__)
 
 
-def _login_account_key() -> str:
-    return "login-account:" + (request.form.get("email") or "").strip().lower()
-
-
-def _login_failed(_response) -> bool:
-    return bool(g.get("login_failed"))
-
-
 def _safe_next(target: str | None) -> str | None:
-    # Only local paths, never another host (open-redirect protection).
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """``target`` if it is a path on this site, else None (open-redirect protection); see core.redirects."""
+    return local_path(target)
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
@@ -37,7 +28,11 @@ def login():
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        refusal = "Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze en probeer opnieuw."
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.AccountBlocked as exc:
+            user, refusal = None, exc.message
         if user is not None:
             login_user(user, remember=form.remember.data)
             flash(f"Welkom, {user.name}.", "success")
@@ -45,8 +40,7 @@ def login():
         g.login_failed = True
         # The request id ties the line to the request log; the address typed stays out of the logs.
         current_app.logger.info("failed login request_id=%s", g.get("request_id", "-"))
-        form.password.errors.append(
-            "Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze en probeer opnieuw.")
+        form.password.errors.append(refusal)
     return render_template("auth/login.html", form=form), _status(form)
 
 
@@ -57,6 +51,8 @@ def _status(form) -> int:
 
 @bp.route("/uitloggen", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        services.log_out(current_user)  # every copy of this session, on every server, ends
     logout_user()
     flash("Je bent uitgelogd.", "success")
     return redirect(url_for("home.index"))
@@ -122,6 +118,27 @@ def edit_user(user_id):
         except DomainError as exc:
             show_on_form(form, exc)
         else:
+            if user.id == current_user.id:
+                login_user(user)  # a role change ends the person's sessions; the beheerder keeps this one
             flash(f"De rollen van {user.name} zijn bijgewerkt.", "success")
             return redirect(url_for("auth.users"))
     return render_template("auth/edit_user.html", user=user, form=form), _status(form)
+
+
+@bp.route("/beheer/gebruikers/<int:user_id>/blokkeren", methods=["POST"])
+@roles_required(BEHEERDER)
+def block_user(user_id):
+    user = services.editable_user(user_id)
+    blocking.block_user(user, by=current_user)
+    flash(f"Het account van {user.name} is geblokkeerd. Alle sessies zijn beëindigd en er is een bericht "
+          "verstuurd.", "success")
+    return redirect(url_for("auth.edit_user", user_id=user.id))
+
+
+@bp.route("/beheer/gebruikers/<int:user_id>/deblokkeren", methods=["POST"])
+@roles_required(BEHEERDER)
+def unblock_user(user_id):
+    user = services.editable_user(user_id)
+    blocking.unblock_user(user, by=current_user)
+    flash(f"Het account van {user.name} is weer open.", "success")
+    return redirect(url_for("auth.edit_user", user_id=user.id))

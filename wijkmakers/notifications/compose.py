@@ -7,7 +7,7 @@ is committed.
 """
 from flask import current_app
 
-from .services import Attachment, queue_mail
+from .services import Attachment, is_withheld, queue_mail
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -24,11 +24,15 @@ def ics_attachment(name: str, content: bytes, method: str = "REQUEST") -> Attach
     return Attachment(f"{name}.ics", f"text/calendar; method={method}", content)
 
 
-def send(user, subject: str, template: str, *, attachments=(), reply_to: str | None = None, **context) -> bool:
-    """Queue ``template`` for ``user``; False (and nothing queued) for a person without an address or erased."""
+def send(user, subject: str, template: str, *, attachments=(), reply_to: str | None = None, always: bool = False,
+         **context) -> bool:
+    """Queue ``template`` for ``user``; False (and nothing queued) for a person without an address, erased,
+    or whose mail is withheld (a blocked account; ``always`` sends the notice of that block all the same)."""
     address = getattr(user, "email", None)
     if not address or getattr(user, "anonymised_at", None) is not None:
         return False
+    if not always and is_withheld(address):
+        return False
     queue_mail(address, subject, render_text(template, user=user, **context), attachments=list(attachments),
-               reply_to=reply_to)
+               reply_to=reply_to, always=True)
     return True

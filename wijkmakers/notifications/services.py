@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from blinker import Namespace
 from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.orm import lazyload
 
@@ -21,13 +22,29 @@ class Attachment:
     content: bytes
 
 
+_signals = Namespace()
+
+# Asked before a message is queued, with sender=None, address=str: a receiver returns True to withhold
+# mail to that address (auth withholds mail to blocked accounts). A signal rather than an import, so the
+# outbox knows no rule of a higher layer (ARCHITECTURE.md).
+withhold_mail = _signals.signal("withhold-mail")
+
+
+def is_withheld(address: str) -> bool:
+    return any(answer is True for _receiver, answer in withhold_mail.send(None, address=address))
+
+
 def queue_mail(recipient: str | None, subject: str, body: str,
-               attachments: list[Attachment] | tuple = (), reply_to: str | None = None) -> OutboxMessage | None:
+               attachments: list[Attachment] | tuple = (), reply_to: str | None = None,
+               always: bool = False) -> OutboxMessage | None:
     """Add a message to the current transaction; it is sent only if that transaction commits.
 
-    People without an e-mail address (signed up by phone) get nothing, silently.
+    People without an e-mail address (signed up by phone) get nothing, silently; nor does an address
+    that a ``withhold_mail`` receiver holds back, unless ``always`` (the notice that tells them so).
     """
     if not recipient:
+        return None
+    if not always and is_withheld(recipient):
         return None
     message = OutboxMessage(recipient=recipient, subject=subject, body=body, reply_to=reply_to)
     message.attachments = [
@@ -36,6 +53,15 @@ def queue_mail(recipient: str | None, subject: str, body: str,
     ]
     db.session.add(message)
     return message
+
+
+def discard_pending_mail(address: str | None) -> int:
+    """Drop the unsent mail to ``address`` (in the caller's transaction); returns how many."""
+    if not address:
+        return 0
+    return db.session.execute(delete(OutboxMessage).where(OutboxMessage.recipient == address,
+                                                          OutboxMessage.sent_at.is_(None))
+                              .execution_options(synchronize_session=False)).rowcount
 
 
 # -- the beheerder's overview -----------------------------------------------------------------------
