@@ -26,8 +26,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
 
+    from .core.urls import init_url_converters
+
     _configure_logging(app)
     _init_extensions(app)
+    init_url_converters(app)
     _register_blueprints(app)
     _register_cli(app)
     _connect_subscribers()
