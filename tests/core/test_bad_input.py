@@ -66,3 +66,9 @@ def test_405_names_the_allowed_methods(client, path, allowed):
     response = client.open(path, method="PUT")
     assert response.status_code == 405
     assert set(response.headers["Allow"].replace(" ", "").split(",")) == allowed
+
+
+@pytest.mark.parametrize("path", ["/partners?jaar=²", "/netwerk/cijfers?jaar=²", "/netwerk?jaar=²&cohort=²"])
+def test_digits_int_cannot_read_are_ignored(client, login_as, path):
+    login_as(*ALL_ROLES)
+    assert client.get(path).status_code in (200, 302)
