@@ -26,6 +26,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
 
+    from .core import forms  # noqa: F401 - its CSRF field widget applies to every form
     from .core.urls import init_url_converters
 
     _configure_logging(app)
