@@ -5,8 +5,11 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PYTEST_WORKERS ?= 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# The W3C Nu HTML checker for tests/core/test_html_validity.py, from the npm package vnu-jar (needs Java).
+VNU_VERSION := 26.9.27
+VNU_JAR := .tools/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: run test test-pg lint bench clean help
+.PHONY: run test test-pg lint bench clean help vnu
 
 help:
 	@echo "make run      portal met demogegevens op http://127.0.0.1:5000 (SQLite)"
@@ -25,6 +28,14 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt requirements-redis.txt $(VEN
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Into .tools/ (gitignored). Without npm the HTML test is skipped locally (CI installs it and fails without it).
+$(VNU_JAR):
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-audit --no-fund --prefix .tools vnu-jar@$(VNU_VERSION); \
+	else echo "warning: npm not found; the Nu HTML checker test will be skipped" >&2; fi
+
+vnu: $(VNU_JAR)
+
 run: $(VENV)/.runtime
 	$(FLASK) db upgrade
 	$(FLASK) demo load-if-empty
@@ -32,11 +43,11 @@ run: $(VENV)/.runtime
 
 # Unit and HTTP tests in parallel; browser journeys (Chromium, one Playwright per process) after them.
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
-test: $(VENV)/.dev
+test: $(VENV)/.dev vnu
 	$(PYTEST) -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 	$(PYTEST) -m browser $(PYTEST_ARGS)
 
-test-pg: $(VENV)/.dev
+test-pg: $(VENV)/.dev vnu
 	bash .ci/with-postgres sh -c '$(PYTEST) -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS) && $(PYTEST) -m browser $(PYTEST_ARGS)'
 
 lint: $(VENV)/.dev
@@ -49,4 +60,4 @@ bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .tools

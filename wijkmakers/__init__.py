@@ -31,8 +31,12 @@ def create_app(overrides: dict | None = None) -> Flask:
         # The client's address from X-Forwarded-For, trusting exactly this many proxies' hops.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["TRUSTED_PROXIES"]), x_proto=0, x_host=0)
 
+    from .core import forms  # noqa: F401 - its CSRF field widget applies to every form
+    from .core.urls import init_url_converters
+
     _configure_logging(app)
     _init_extensions(app)
+    init_url_converters(app)
     _register_blueprints(app)
     _register_cli(app)
     _connect_subscribers()

@@ -48,12 +48,33 @@ def test_agenda_filters_and_paging(client, agenda):
 
 
 @pytest.mark.parametrize("query", ["soort=leergangbijeenkomst", "soort=onbekend", "wijk=Atlantis", "maand=2026-13",
-                                   "maand=mei", "limit=0", "limit=201", "limit=abc", "offset=-1"])
+                                   "maand=mei", "limit=0", "limit=201", "limit=abc", "offset=-1",
+                                   "soort=", "maand=", "wijk=", "limit=", "maand=0000-00", "maand=1999-12",
+                                   "maand=2101-01", "maand=2026-00", "maand=2026-5", "maand=%202026-05",
+                                   "soort=wijkwandeling%20", "offset=2147483648", f"offset={2**63}",
+                                   "offset=" + "9" * 5000, "limit=1.5", "limit=%2B5", "limit=٣",
+                                   "soort=masterclass&soort=masterclass", "sort=title", "jaar=2026"])
 def test_agenda_rejects_bad_parameters_with_a_json_message(client, query):
     response = client.get(f"/api/v1/agenda?{query}")
     assert response.status_code == 400
     error = response.get_json()["error"]
     assert error["status"] == 400 and error["message"]
+
+
+def test_agenda_accepts_every_documented_value(client, agenda):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    params = {p["name"]: p["schema"] for p in doc["paths"]["/api/v1/agenda"]["get"]["parameters"]}
+    assert params["offset"]["maximum"] == 2**31 - 1 and params["limit"]["maximum"] == 200
+    for kind in params["soort"]["enum"]:
+        assert client.get(f"/api/v1/agenda?soort={kind}").status_code == 200
+    for query in ("maand=2000-01", "maand=2100-12", "offset=2147483647", "limit=200&offset=0", "limit=1"):
+        body = client.get(f"/api/v1/agenda?{query}")
+        assert body.status_code == 200, query
+
+
+def test_every_problem_is_named_at_once(client):
+    message = client.get("/api/v1/agenda?soort=&maand=2026-13&foo=1").get_json()["error"]["message"]
+    assert "'soort' is leeg" in message and "maand" in message and "Onbekende parameter 'foo'" in message
 
 
 def test_figures_need_a_token(client, coordinator):
@@ -86,6 +107,9 @@ def test_figures_reject_bad_filters_with_400(client, token):
     assert response.status_code == 400
     assert "meting" in response.get_json()["error"]["message"]
     assert client.get("/api/v1/figures?jaar=2024", headers=bearer(token)).status_code == 400
+    for query in ("meting=", "telling=%20personen", "wijk=Atlantis", "partner=ja", "onbekend=1"):
+        response = client.get(f"/api/v1/figures?{query}", headers=bearer(token))
+        assert response.status_code == 400 and response.get_json()["error"]["message"], query
 
 
 def test_revoked_expired_and_demoted_tokens_stop_working(client, make, token, coordinator):
@@ -165,6 +189,8 @@ def test_api_errors_are_json(client):
     assert response.status_code == 404 and response.is_json
     response = client.post("/api/v1/agenda")
     assert response.status_code == 405 and response.is_json
+    assert "GET" in response.headers["Allow"]
+    assert client.get(f"/api/v1/bestaat-niet/{2**70}").status_code == 404
 
 
 def test_the_json_api_is_get_only(app):

@@ -3,6 +3,7 @@ and every role-restricted endpoint refuses a logged-in user without one of its r
 import re
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from wijkmakers.core.permissions import ALL_ROLES
 
@@ -21,8 +22,7 @@ PUBLIC_ENDPOINTS = {
 def _sample_url(app, rule):
     values = {}
     for arg in rule.arguments:
-        converter = rule._converters[arg].__class__.__name__
-        values[arg] = 1 if converter == "IntegerConverter" else "x"
+        values[arg] = 1 if isinstance(rule._converters[arg], IntegerConverter) else "x"
     with app.test_request_context():
         from flask import url_for
         return url_for(rule.endpoint, **values)

@@ -6,7 +6,7 @@ from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..auth.models import KIND_LABELS, NEIGHBOURHOODS
-from ..core.forms import SelectField
+from ..core.forms import RequiredSelectField, SelectField
 from .models import ACTIVITY_KINDS, KIND_SESSION
 from .participants import RECIPIENT_CHOICES, RECIPIENTS_CONFIRMED
 
@@ -41,8 +41,8 @@ TIME_MSG = "Vul een tijd in als uu:mm, bijvoorbeeld 13:30."
 
 
 class ActivityForm(DutchForm):
-    kind = SelectField("Soort activiteit", choices=KIND_CHOICES,
-                       validators=[InputRequired("Kies een soort activiteit.")])
+    kind = RequiredSelectField("Soort activiteit", choices=KIND_CHOICES, placeholder="Kies een soort …",
+                               validators=[InputRequired("Kies een soort activiteit.")])
     title = StringField("Titel", filters=[strip],
                         validators=[DataRequired("Vul een titel in."), Length(max=160, message="Maximaal 160 tekens.")])
     theme = StringField("Thema", filters=[strip], validators=[Optional(), Length(max=120)])

@@ -5,6 +5,9 @@ from ..reporting.filters import (COUNTS, MEASURES, ORG_TYPE_CHOICES, PARTNER_CHO
 from .services import PUBLIC_KINDS
 
 VERSION = "1.0.0"
+MAX_LIMIT = 200
+MAX_OFFSET = 2**31 - 1  # the largest offset every database accepts; a larger one is refused with 400
+MONTH_PATTERN = "^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"  # what activities.agenda.parse_month accepts
 
 
 def _error(description: str) -> dict:
@@ -55,12 +58,14 @@ def document(base_url: str) -> dict:
                     "parameters": [
                         _enum_param("soort", PUBLIC_KINDS, "Alleen deze soort activiteit."),
                         _enum_param("wijk", NEIGHBOURHOODS, "Alleen activiteiten in deze wijk."),
-                        {"name": "maand", "in": "query", "required": False, "description": "Jaar-maand, zoals 2026-05.",
-                         "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}},
-                        {"name": "limit", "in": "query", "required": False,
-                         "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
+                        {"name": "maand", "in": "query", "required": False,
+                         "description": "Jaar-maand van 2000-01 tot en met 2100-12, zoals 2026-05.",
+                         "schema": {"type": "string", "pattern": MONTH_PATTERN}},
+                        {"name": "limit", "in": "query", "required": False, "description": "Aantal activiteiten.",
+                         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 50}},
                         {"name": "offset", "in": "query", "required": False,
-                         "schema": {"type": "integer", "minimum": 0, "default": 0}},
+                         "description": "Aantal activiteiten om over te slaan.",
+                         "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0}},
                     ],
                     "responses": {
                         "200": {"description": "De agenda",

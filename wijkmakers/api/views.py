@@ -9,7 +9,6 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from flask_login import current_user
 
 from ..activities.agenda import parse_month
-from ..auth.models import NEIGHBOURHOODS
 from ..core.errors import DomainError, render_error, show_on_form
 from ..core.permissions import COORDINATOR, public, roles_required
 from ..core.templating import register_nav
@@ -17,7 +16,7 @@ from ..core.timeutil import utcnow
 from ..extensions import limiter
 from ..reporting.figure_cache import cached_statistics
 from ..reporting.filters import parse_filters
-from . import openapi, services
+from . import openapi, parameters, services
 from .forms import RevokeForm, TokenForm
 
 bp = Blueprint("api", __name__)
@@ -57,24 +56,9 @@ def docs():
 @public
 @limiter.shared_limit(_api_limit, scope="api")
 def agenda():
-    kind = (request.args.get("soort") or "").strip() or None
-    if kind is not None and kind not in services.PUBLIC_KINDS:
-        return _bad_request(f"Onbekende soort '{kind[:40]}'. Kies uit: {', '.join(services.PUBLIC_KINDS)}.")
-    neighbourhood = (request.args.get("wijk") or "").strip() or None
-    if neighbourhood is not None and neighbourhood not in NEIGHBOURHOODS:
-        return _bad_request(f"Onbekende wijk '{neighbourhood[:40]}'. Kies uit: {', '.join(NEIGHBOURHOODS)}.")
-    month = None
-    if request.args.get("maand"):
-        month = parse_month(request.args["maand"].strip())
-        if month is None:
-            return _bad_request("Geef de maand als jaar-maand, bijvoorbeeld 2026-05.")
-    try:
-        limit = int(request.args.get("limit", "50"))
-        offset = int(request.args.get("offset", "0"))
-    except ValueError:
-        return _bad_request("limit en offset moeten hele getallen zijn.")
-    if not 1 <= limit <= 200 or offset < 0:
-        return _bad_request("Gebruik een limit van 1 tot en met 200 en een offset van 0 of meer.")
+    params = parameters.query("agenda")
+    month = parse_month(params["maand"]) if params["maand"] else None
+    kind, neighbourhood, limit, offset = params["soort"], params["wijk"], params["limit"], params["offset"]
     total, activities = services.public_agenda(kind, neighbourhood, month, limit, offset)
     has_detail = "activities.detail" in current_app.view_functions
     items = [services.agenda_item(a, url_for("activities.detail", activity_id=a.id, _external=True)
@@ -94,10 +78,11 @@ def figures():
                                      "op de pagina API-sleutels; ingetrokken of verlopen sleutels werken niet.")
         response[0].headers["WWW-Authenticate"] = 'Bearer realm="wijkmakers"'
         return response
-    filters, errors = parse_filters(request.args)
     if "jaar" in request.args:
-        errors["jaar"] = "De jaarcijfers bevatten alle jaren; laat 'jaar' weg."
-    if errors:
+        return _bad_request("De jaarcijfers bevatten alle jaren; laat 'jaar' weg.")
+    parameters.query("figures")
+    filters, errors = parse_filters(request.args)
+    if errors:  # the document and parse_filters name the same choices; this is a second lock
         return _bad_request(" ".join(errors.values()))
     stats = cached_statistics(filters)
     return _json({

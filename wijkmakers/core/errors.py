@@ -77,9 +77,18 @@ def render_error(status: int, message: str | None = None):
     return render_template("errors/error.html", status=status, title=title, text=text), status
 
 
+def _http_error(exc, status: int):
+    """The Dutch page or JSON for an HTTP error, keeping the exception's own headers (``Allow`` on a 405,
+    ``Retry-After`` on a 429, ``WWW-Authenticate`` on a 401) but not its content type."""
+    body, code = render_error(status)
+    headers = [(name, value) for name, value in (exc.get_headers() if hasattr(exc, "get_headers") else [])
+               if name.lower() != "content-type"]
+    return body, code, headers
+
+
 def register_error_handlers(app) -> None:
     for status in (400, 401, 403, 404, 405, 410, 413, 429):
-        app.register_error_handler(status, lambda exc, status=status: render_error(status))
+        app.register_error_handler(status, lambda exc, status=status: _http_error(exc, status))
 
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):

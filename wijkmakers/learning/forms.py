@@ -4,7 +4,7 @@ from wtforms import BooleanField, DateField, EmailField, IntegerField, StringFie
 from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..core.forms import SelectField
+from ..core.forms import RequiredSelectField, SelectField
 
 
 def strip(value):
@@ -57,8 +57,8 @@ class CohortFields(DutchForm):
 
 
 class CohortForm(CohortFields):
-    programme_id = SelectField("Leergang", coerce=_optional_int, validate_choice=False,
-                               validators=[InputRequired("Kies een leergang.")])
+    programme_id = RequiredSelectField("Leergang", coerce=_optional_int, validate_choice=False,
+                                       validators=[InputRequired("Kies een leergang.")])
     plan_sessions = BooleanField("Plan meteen een bijeenkomst per module", default=True)
     first_session = DateField("Datum eerste bijeenkomst", validators=[Optional()],
                               description="Daarna volgt om de zoveel weken een bijeenkomst voor de volgende module.")

@@ -44,7 +44,7 @@ def parse_directory_filters(args, themes: list[str], cohort_ids: set[int]) -> Di
     """Filters from the query string; anything unknown is ignored."""
     def number(name, low, high):
         value = (args.get(name) or "").strip()
-        return int(value) if value.isdigit() and low <= int(value) <= high else None
+        return int(value) if value.isascii() and value.isdigit() and low <= int(value) <= high else None
 
     cohort_id = number("cohort", 1, 2**31)
     return DirectoryFilters(

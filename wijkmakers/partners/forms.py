@@ -3,7 +3,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, EmailField, PasswordField, StringField, TextAreaField
 from wtforms.validators import URL, AnyOf, DataRequired, EqualTo, Length, Optional
 
-from ..core.forms import SelectField
+from ..core.forms import RequiredSelectField, SelectField
 from ..organisations.models import ORGANISATION_TYPES
 
 
@@ -14,9 +14,11 @@ def strip(value):
 class OrganisationForm(FlaskForm):
     name = StringField("Naam", filters=[strip], validators=[DataRequired("Vul de naam van de organisatie in."),
                                                             Length(max=160, message="Hoogstens 160 tekens.")])
-    type = SelectField("Soort organisatie", choices=list(ORGANISATION_TYPES.items()), validate_choice=False,
-                       validators=[DataRequired("Kies een soort organisatie."),
-                                   AnyOf(list(ORGANISATION_TYPES), message="Kies een soort organisatie uit de lijst.")])
+    type = RequiredSelectField("Soort organisatie", choices=list(ORGANISATION_TYPES.items()),
+                               validate_choice=False,
+                               validators=[DataRequired("Kies een soort organisatie."),
+                                           AnyOf(list(ORGANISATION_TYPES),
+                                                 message="Kies een soort organisatie uit de lijst.")])
     partner_since = DateField("Partner sinds", validators=[Optional()],
                               description="Laat leeg als de organisatie (nog) geen partner is.")
     partner_until = DateField("Partner tot en met", validators=[Optional()],
@@ -71,8 +73,8 @@ class EnrolForm(FlaskForm):
     job_title = StringField("Functie", filters=[strip],
                             validators=[Optional(), Length(max=120, message="Hoogstens 120 tekens.")])
     # The choice is checked by the service against the currently open targets (with a Dutch message).
-    target = SelectField("Aanmelden voor", choices=[], validate_choice=False,
-                         validators=[DataRequired("Kies een leergang of activiteit.")])
+    target = RequiredSelectField("Aanmelden voor", choices=[], validate_choice=False,
+                                 validators=[DataRequired("Kies een leergang of activiteit.")])
 
 
 class ImportForm(FlaskForm):

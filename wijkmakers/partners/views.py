@@ -32,7 +32,7 @@ TEMPLATE_EXAMPLE = (("a.jansen@organisatie.nl", "Anna Jansen", "wijkwerker", "")
 
 def _int_arg(name: str, low: int, high: int) -> int | None:
     value = request.args.get(name, "")
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         return None
     number = int(value)
     return number if low <= number <= high else None

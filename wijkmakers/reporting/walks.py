@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import distinct, func, select
 
 from ..activities.models import KIND_PARTNER_MEETING, KIND_WALK, STATUS_CANCELLED, Activity
-from ..core.pagination import Page
+from ..core.pagination import Page, clamp_page
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .filters import MEASURE_PRESENT, MEASURE_REGISTERED, Filters
@@ -120,6 +120,7 @@ def walk_lines(filters: Filters, page: int, per_page: int = 25, now: datetime | 
     periods = chosen_periods(filters.year, now)
     held = _held_walks(periods, now)
     total = db.session.scalar(select(func.count(Activity.id)).where(*held)) or 0
+    page = clamp_page(page, total, per_page)
     activities = db.session.scalars(select(Activity).where(*held)
                                     .order_by(Activity.starts_at.desc(), Activity.id.desc())
                                     .limit(per_page).offset((page - 1) * per_page)).all()

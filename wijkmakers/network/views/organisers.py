@@ -38,7 +38,7 @@ def resolve_report(report_id):
 @roles_required(ORGANISATOR, COORDINATOR)
 def figures():
     raw = request.args.get("jaar", "").strip()
-    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
+    year = int(raw) if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100 else None
     return render_template("network/figures.html", figures=figure_service.network_figures(year), year=year,
                            bad_year=bool(raw) and year is None, statuses=INITIATIVE_STATUSES)
 
