@@ -13,6 +13,7 @@ import redis
 from wijkmakers import create_app
 from wijkmakers.config import ConfigError, load_config
 from wijkmakers.core.limitstore import FallbackStorage
+from wijkmakers.extensions import db
 
 from ..conftest import _test_config
 from ..factories import PASSWORD
@@ -90,9 +91,19 @@ def attempt(client, password, address, email=EMAIL):
                        environ_base={"REMOTE_ADDR": address})
 
 
-def test_two_app_servers_share_the_counters(redis_server, app, client, make, database_url):
+def _dispose(application) -> None:
+    # A second app has its own engine; its connections would outlive the test (and count as "other
+    # connections" for the backup tests on the same PostgreSQL database).
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_two_app_servers_share_the_counters(redis_server, app, client, make, database_url, request):
     make.user(email=EMAIL)
-    other = create_app(_test_config(database_url, RATELIMIT_STORAGE_URI=redis_server.url)).test_client()
+    other_app = create_app(_test_config(database_url, RATELIMIT_STORAGE_URI=redis_server.url))
+    request.addfinalizer(lambda: _dispose(other_app))
+    other = other_app.test_client()
     for _ in range(2):
         assert attempt(client, "fout", "203.0.113.5").status_code == 422
         assert attempt(other, "fout", "203.0.113.5").status_code == 422
@@ -140,10 +151,11 @@ def test_a_redis_outage_falls_back_to_memory_and_healthz_says_degraded(redis_ser
     assert any("wm-login:" in key.decode() for key in redis_server.client().keys("*"))
 
 
-def test_an_unreachable_redis_from_the_start_never_answers_500(app, make, database_url, caplog):
+def test_an_unreachable_redis_from_the_start_never_answers_500(app, make, database_url, caplog, request):
     caplog.set_level("WARNING", logger="wijkmakers.ratelimit")
     make.user(email=EMAIL)
     down = create_app(_test_config(database_url, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0"))
+    request.addfinalizer(lambda: _dispose(down))
     client = down.test_client()
     assert attempt(client, "fout", "203.0.113.10").status_code == 422
     assert attempt(client, PASSWORD, "203.0.113.10").status_code == 302
