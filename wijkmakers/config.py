@@ -116,5 +116,8 @@ def load_config(instance_path: str) -> dict:
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "PASSWORD_RESET_HOURS": 2,
         "WTF_CSRF_TIME_LIMIT": None,
+        # WTForms' own messages (an invalid choice, a number that is not one) in Dutch from its catalogue,
+        # not through Flask-Babel, which the portal does not use (core/forms.py sets the locale).
+        "WTF_I18N_ENABLED": False,
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
     }

@@ -5,8 +5,8 @@ from ..core.errors import DomainError, show_on_form
 from ..core.pagecache import cached_for_visitors
 from ..core.permissions import BEHEERDER, public, roles_required
 from ..extensions import limiter
-from . import services
-from .forms import ForgotPasswordForm, LoginForm, RolesForm, SetPasswordForm, UserSearchForm
+from . import invitations, services
+from .forms import ForgotPasswordForm, LoginForm, NewAccountForm, RolesForm, SetPasswordForm, UserSearchForm
 from .models import TOKEN_INVITE, TOKEN_RESET
 from .throttle import guard_login
 
@@ -124,3 +124,19 @@ def edit_user(user_id):
             flash(f"De rollen van {user.name} zijn bijgewerkt.", "success")
             return redirect(url_for("auth.users"))
     return render_template("auth/edit_user.html", user=user, form=form), _status(form)
+
+
+@bp.route("/beheer/gebruikers/nieuw", methods=["GET", "POST"])
+@roles_required(BEHEERDER)
+def new_user():
+    form = NewAccountForm()
+    if form.validate_on_submit():
+        try:
+            user = invitations.invite_account(form.email.data, form.name.data, form.roles.data, by=current_user)
+        except DomainError as exc:
+            show_on_form(form, exc)
+        else:
+            flash(f"Account voor {user.name} aangemaakt. {user.email} krijgt een e-mail om een wachtwoord te "
+                  f"kiezen (de link is {invitations.INVITATION_DAYS} dagen geldig).", "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/new_user.html", form=form), _status(form)

@@ -1,7 +1,12 @@
 """Form fields shared by the feature packages."""
 import wtforms
+from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms.widgets import Select
+
+# Every form's built-in messages in Dutch (WTForms ships the catalogue); config sets WTF_I18N_ENABLED off
+# so Flask-WTF hands translation to WTForms itself.
+FlaskForm.Meta.locales = ("nl_NL", "nl")
 
 
 class QuickSelect(Select):
