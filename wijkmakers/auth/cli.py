@@ -53,14 +53,14 @@ def setup_command(ctx, email, name, password_stdin):
     """Richt een nieuw portaal in: database bijwerken, lesmateriaal laden en de eerste beheerder maken."""
     upgrade()
     click.echo("Database bijgewerkt naar de nieuwste versie.")
+    if administrator_exists():
+        raise click.ClickException("Het portaal is al ingericht: er is al een beheerder. Maak nieuwe accounts "
+                                   "aan op /beheer/gebruikers of met `flask --app wsgi user create`.")
     # The content commands belong to a higher layer (learning); reach them through the CLI, not an import.
     content = current_app.cli.get_command(ctx, "content")
     sync = content.get_command(ctx, "sync") if content is not None else None
     if sync is not None:
         ctx.invoke(sync)
-    if administrator_exists():
-        raise click.ClickException("Het portaal is al ingericht: er is al een beheerder. Maak nieuwe accounts "
-                                   "aan op /beheer/gebruikers of met `flask --app wsgi user create`.")
     email = email or click.prompt("E-mailadres van de eerste beheerder")
     name = name or click.prompt("Naam")
     try:
