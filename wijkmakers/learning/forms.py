@@ -152,6 +152,23 @@ class ProgrammeForm(DutchForm):
                                                NumberRange(1, 60, "Kies een duur van 1 tot 60 maanden.")])
 
 
+class ModuleTextForm(DutchForm):
+    title = StringField("Titel", filters=[strip], validators=[DataRequired("Geef de module een titel."),
+                                                              Length(max=160, message="Hoogstens 160 tekens.")])
+    theme = StringField("Thema", filters=[strip], description="Bijvoorbeeld: gebiedsgericht werken.",
+                        validators=[DataRequired("Vul het thema in."), Length(max=80, message="Hoogstens 80 tekens.")])
+    study_hours = IntegerField("Studietijd in uren", default=4,
+                               validators=[InputRequired("Vul de studietijd in uren in."),
+                                           NumberRange(0, 200, "Kies een studietijd van 0 tot 200 uur.")])
+    learning_goals = TextAreaField("Leerdoelen", description="Eén leerdoel per regel, bijvoorbeeld: Je kunt "
+                                   "uitleggen wat gebiedsgericht werken is.",
+                                   validators=[DataRequired("Schrijf minstens één leerdoel, één per regel.")])
+    body = TextAreaField("Tekst van de module (Markdown)",
+                         description="Kopjes met ##, zoals ## Inleiding, ## Casus: …, ## Reflectievragen en "
+                                     "## Doe-opdracht. Opmaak: **vet**, *schuin*, lijstjes met - of 1.",
+                         validators=[DataRequired("De tekst van de module is leeg.")])
+
+
 class PhaseForm(DutchForm):
     title = StringField("Titel van de fase", filters=[strip],
                         validators=[DataRequired("Geef de fase een titel."), Length(max=120)])

@@ -44,6 +44,29 @@ class Module(db.Model):
     content_hash: Mapped[str | None] = mapped_column(String(64))
     archived_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Set when the text was last saved in the browser; `content sync` then leaves the module alone and
+    # reports a conflict when its file changed too (see content.sync_modules).
+    edited_at: Mapped[datetime | None]
+
+
+class ModuleVersion(db.Model):
+    """Every saved text of a module, with who saved it and how: from the file, in the browser, or restored."""
+    __tablename__ = "module_version"
+    __table_args__ = (UniqueConstraint("module_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    origin: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(160))
+    theme: Mapped[str] = mapped_column(String(80))
+    study_hours: Mapped[int] = mapped_column(default=0)
+    learning_goals: Mapped[list] = mapped_column(JSON, default=list)
+    body_markdown: Mapped[str] = mapped_column(Text, default="")
+    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    saved_by = relationship("User")
 
 
 class Programme(db.Model):
