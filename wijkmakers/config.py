@@ -138,5 +138,8 @@ def load_config(instance_path: str) -> dict:
         # `flask partners purge-imports` (run it daily; see README).
         "STAFF_IMPORT_RETENTION_DAYS": int(os.environ.get("STAFF_IMPORT_RETENTION_DAYS", "7")),
         "WTF_CSRF_TIME_LIMIT": None,
+        # WTForms' own messages (an invalid choice, a number that is not one) in Dutch from its catalogue,
+        # not through Flask-Babel, which the portal does not use (core/forms.py sets the locale).
+        "WTF_I18N_ENABLED": False,
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
     }

@@ -15,4 +15,15 @@
     });
     list.parentNode.insertBefore(button, list);
   });
+
+  // Typed work is not lost by leaving the page: a form marked data-unsaved-warning asks the browser to
+  // confirm leaving once something was typed, until the form itself is sent.
+  document.querySelectorAll("form[data-unsaved-warning]").forEach(function (form) {
+    var dirty = false;
+    form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("submit", function () { dirty = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty) { event.preventDefault(); event.returnValue = ""; }
+    });
+  });
 })();

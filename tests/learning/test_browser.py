@@ -39,9 +39,15 @@ def test_participant_follows_a_module_to_the_doe_opdracht(page, live_server):
     assert_accessible(page)
     page.get_by_label("Mijn reflectie", exact=True).fill("Ik zie nu hoe dit thema met mijn straat samenhangt.")
     page.get_by_label("Mijn doe-opdracht: wat ga ik doen?").fill("Ik spreek volgende week twee buren aan.")
-    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("button", name="Alleen opslaan").click()
     assert "zijn opgeslagen" in page.inner_text(".flashes")
-    page.get_by_role("button", name="Ik heb deze module bestudeerd").click()
+    # Typed but not saved: leaving the page asks first (progressive enhancement), so the text is not lost.
+    page.get_by_label("Mijn reflectie", exact=True).fill("Ik zie nu hoe dit thema met mijn straat samenhangt. Meer.")
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.get_by_role("link", name=re.compile("Mijn overzicht")).first.click()
+    assert dialogs == ["beforeunload"] and "/module/" in page.url
+    page.get_by_role("button", name="Opslaan en afronden").click()
     page.wait_for_url(re.compile(r".*/leren/\d+#modules$"))
     assert _studied(page) == before + 1
     flash = page.inner_text(".flashes")

@@ -57,6 +57,29 @@ def test_follow_a_module_from_overview_to_doe_opdracht(client, course, make):
     assert "0 van 3 modules bestudeerd" in _html(client.get(f"/leren/{enrolment.id}"))
 
 
+def test_save_and_finish_keeps_the_typed_work_and_marks_the_module_studied(client, course, make, completions):
+    course.programme.min_attendance_pct = 0
+    db.session.commit()
+    person = make.user()
+    enrolment = enrol_directly(course.cohort, person)
+    login(client, person)
+    module = _html(client.get(f"/leren/{enrolment.id}/module/wijk-verkennen"))
+    assert "Opslaan en afronden" in module and "Ik heb deze module bestudeerd" not in module
+    url = f"/leren/{enrolment.id}/module/wijk-verkennen/werk"
+    too_long = client.post(url, data={"reflection": "x" * 20_001, "action_plan": "Mijn plan", "afronden": "1"})
+    assert too_long.status_code == 422 and "Mijn plan" in _html(too_long)  # nothing lost, nothing marked
+    assert db.session.scalar(select(ModuleProgress).where(ModuleProgress.user_id == person.id)) is None
+    done = client.post(url, data={"reflection": "Geleerd.", "action_plan": "Ik bel drie buren.", "afronden": "1"})
+    assert done.status_code == 302 and done.location.endswith(f"/leren/{enrolment.id}#modules")
+    progress = db.session.scalar(select(ModuleProgress).where(ModuleProgress.user_id == person.id))
+    assert (progress.status, progress.action_plan) == (PROGRESS_STUDIED, "Ik bel drie buren.")
+    assert completions == []
+    for other in course.modules[1:]:
+        client.post(f"/leren/{enrolment.id}/module/{other.slug}/werk",
+                    data={"reflection": "", "action_plan": "", "afronden": "1"})
+    assert completions == [enrolment.id]
+
+
 def test_last_module_completes_the_programme(client, course, make, completions):
     course.programme.min_attendance_pct = 0
     db.session.commit()

@@ -32,6 +32,7 @@ from wijkmakers.learning.models import (
     ENROLMENT_COMPLETED,
     ENROLMENT_REQUESTED,
     ENROLMENT_WITHDRAWN,
+    KIND_BESTUURDERS,
     PROGRAMME_BESTUURDERS,
     PROGRAMME_LEERGANG,
     Cohort,
@@ -121,7 +122,7 @@ def build_academy(make) -> Academy:
     attend(wk4, A, kind=KIND_RESIDENT)
 
     leergang = Programme(slug=PROGRAMME_LEERGANG, name="Leergang Wijkontwikkeling")
-    bestuurders = Programme(slug=PROGRAMME_BESTUURDERS, name="Bestuurdersleergang")
+    bestuurders = Programme(slug=PROGRAMME_BESTUURDERS, name="Bestuurdersleergang", kind=KIND_BESTUURDERS)
     db.session.add_all([leergang, bestuurders])
     cohort = Cohort(programme=leergang, name="2023-2024", starts_on=date(2023, 9, 1), ends_on=date(2024, 6, 30))
     board = Cohort(programme=bestuurders, name="2024", starts_on=date(2024, 2, 1), ends_on=date(2024, 7, 31))

@@ -45,3 +45,11 @@ class UserSearchForm(FlaskForm):
         csrf = False
 
     q = StringField("Zoek op naam of e-mailadres")
+
+
+class NewAccountForm(FlaskForm):
+    name = StringField("Naam", filters=[strip], validators=[DataRequired("Vul een naam in."), Length(max=200)])
+    email = EmailField("E-mailadres", filters=[strip], validators=[
+        DataRequired("Vul een e-mailadres in."), Email("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.")])
+    roles = MultiCheckboxField("Rollen", choices=list(ROLE_LABELS.items()),
+                               validators=[DataRequired("Kies minstens één rol.")])

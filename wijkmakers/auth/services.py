@@ -3,6 +3,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import bindparam, delete, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
@@ -42,6 +43,19 @@ BLOCKED_MESSAGE = ("Je account is geblokkeerd, dus inloggen lukt nu niet. Neem c
 def normalise_email(email: str | None) -> str | None:
     email = (email or "").strip().lower()
     return email or None
+
+
+def clean_email(raw: str | None, field: str | None = "email") -> str:
+    """A valid e-mail address in lower case (syntax only, no DNS), or DomainError on ``field``."""
+    value = (raw or "").strip()
+    if not value:
+        raise DomainError("Vul een e-mailadres in.", field)
+    try:
+        result = validate_email(value, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError as exc:
+        raise DomainError(f"'{value[:80]}' is geen geldig e-mailadres. Controleer de schrijfwijze, zoals "
+                          f"naam@organisatie.nl.", field) from exc
+    return result.normalized.lower()
 
 
 def hash_password(password: str) -> str:

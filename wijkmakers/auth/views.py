@@ -6,8 +6,8 @@ from ..core.pagecache import cached_for_visitors
 from ..core.redirects import local_path
 from ..core.permissions import BEHEERDER, public, roles_required
 from ..extensions import limiter
-from . import blocking, services
-from .forms import ForgotPasswordForm, LoginForm, RolesForm, SetPasswordForm, UserSearchForm
+from . import blocking, invitations, services
+from .forms import ForgotPasswordForm, LoginForm, NewAccountForm, RolesForm, SetPasswordForm, UserSearchForm
 from .models import TOKEN_INVITE, TOKEN_RESET
 from .throttle import guard_login
 
@@ -142,3 +142,19 @@ def unblock_user(user_id):
     blocking.unblock_user(user, by=current_user)
     flash(f"Het account van {user.name} is weer open.", "success")
     return redirect(url_for("auth.edit_user", user_id=user.id))
+
+
+@bp.route("/beheer/gebruikers/nieuw", methods=["GET", "POST"])
+@roles_required(BEHEERDER)
+def new_user():
+    form = NewAccountForm()
+    if form.validate_on_submit():
+        try:
+            user = invitations.invite_account(form.email.data, form.name.data, form.roles.data, by=current_user)
+        except DomainError as exc:
+            show_on_form(form, exc)
+        else:
+            flash(f"Account voor {user.name} aangemaakt. {user.email} krijgt een e-mail om een wachtwoord te "
+                  f"kiezen (de link is {invitations.INVITATION_DAYS} dagen geldig).", "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/new_user.html", form=form), _status(form)

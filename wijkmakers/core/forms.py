@@ -1,9 +1,14 @@
 """Form fields shared by the feature packages, and one process-wide change to Flask-WTF's CSRF field."""
 import wtforms
+from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import DataRequired, InputRequired
 from wtforms.widgets import HiddenInput, Select
+
+# Every form's built-in messages in Dutch (WTForms ships the catalogue); config sets WTF_I18N_ENABLED off
+# so Flask-WTF hands translation to WTForms itself.
+FlaskForm.Meta.locales = ("nl_NL", "nl")
 
 
 class QuickSelect(Select):

@@ -21,8 +21,8 @@ from ..certificates.models import CERT_PROGRAMME, Certificate
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..learning.content import sync_modules
-from ..learning.models import (ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_WITHDRAWN,
-                               PROGRAMME_BESTUURDERS, PROGRAMME_LEERGANG, PROGRAMME_PARTICIPATIE,
+from ..learning.models import (ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_WITHDRAWN, KIND_BESTUURDERS,
+                               KIND_LEERGANG, KIND_PARTICIPATIE, KIND_TRAINEESHIP, PROGRAMME_BESTUURDERS, PROGRAMME_LEERGANG, PROGRAMME_PARTICIPATIE,
                                PROGRAMME_TRAINEESHIP, PROGRESS_STUDIED, Cohort, Enrolment, Module,
                                ModuleProgress, Phase, Placement, Programme, ProgrammeModule)
 from ..organisations.models import Organisation
@@ -228,6 +228,10 @@ class Builder:
         return itertools.cycle(options)
 
 
+KINDS = {PROGRAMME_LEERGANG: KIND_LEERGANG, PROGRAMME_BESTUURDERS: KIND_BESTUURDERS,
+         PROGRAMME_PARTICIPATIE: KIND_PARTICIPATIE, PROGRAMME_TRAINEESHIP: KIND_TRAINEESHIP}
+
+
 def ensure_programmes(modules: dict[str, Module]) -> dict[str, Programme]:
     """The four programmes of the academy, linked to the module texts."""
     by_order = sorted(modules.values(), key=lambda m: m.position)
@@ -247,8 +251,8 @@ def ensure_programmes(modules: dict[str, Module]) -> dict[str, Programme]:
     ]
     programmes = {}
     for slug, name, months, all_modules, pct, description, module_slugs in specs:
-        programme = Programme(slug=slug, name=name, duration_months=months, require_all_modules=all_modules,
-                              min_attendance_pct=pct, description=description)
+        programme = Programme(slug=slug, name=name, kind=KINDS[slug], duration_months=months,
+                              require_all_modules=all_modules, min_attendance_pct=pct, description=description)
         db.session.add(programme)
         phases = {}
         if slug == PROGRAMME_TRAINEESHIP:

@@ -64,6 +64,8 @@ def _check_cohort_fields(programme_id: int, name: str, starts_on: date, ends_on:
 def create_cohort(programme: Programme, *, name: str, starts_on: date, ends_on: date, capacity: int,
                   open_for_requests: bool, by: User, plan: SessionPlan | None = None) -> Cohort:
     """A new cohort, optionally with one session per module of the programme (one transaction)."""
+    if programme.archived_at is not None:
+        raise DomainError(f"{programme.name} is gearchiveerd; zet de leergang eerst terug.", "programme_id")
     name = _check_cohort_fields(programme.id, name, starts_on, ends_on, capacity)
     cohort = Cohort(programme_id=programme.id, name=name, starts_on=starts_on, ends_on=ends_on,
                     capacity=capacity, open_for_requests=open_for_requests)

@@ -11,6 +11,7 @@ import functools
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import contains_eager, lazyload
@@ -63,6 +64,39 @@ def update_rules(programme: Programme, *, require_all_modules: bool, min_attenda
     programme.min_attendance_pct = int(min_attendance_pct)
     record(by.id, "programme_rules_changed", "programme", programme.id, require_all_modules=bool(require_all_modules),
            min_attendance_pct=int(min_attendance_pct))
+
+
+@dataclass
+class RuleEffect:
+    """What a new rule would change in one running group, said to the organiser before it is saved."""
+    cohort: Cohort
+    active: int
+    meet_now: int
+    meet_new: int
+    sessions: int
+    required_now: int
+    required_new: int
+
+
+def rule_effects(programme: Programme, *, require_all_modules: bool, min_attendance_pct: int,
+                 today, now: datetime | None = None) -> list[RuleEffect]:
+    """Per running group (not yet ended) with active participants: how many meet the rule now and would
+    under the new one, and how many sessions one must attend now and then. A few groups per programme."""
+    new = SimpleNamespace(require_all_modules=require_all_modules, min_attendance_pct=min_attendance_pct)
+    effects = []
+    for cohort in db.session.scalars(select(Cohort).where(Cohort.programme_id == programme.id,
+                                                          Cohort.ends_on >= today).order_by(Cohort.starts_on)):
+        facts = cohort_facts(cohort, now=now)
+        active = [r for r in facts.rows if r.enrolment.status == ENROLMENT_ACTIVE]
+        if not active:
+            continue
+        counted = len(facts.counted)
+        effects.append(RuleEffect(
+            cohort=cohort, active=len(active), meet_now=sum(r.meets_rule for r in active),
+            meet_new=sum(meets_rule(new, len(facts.modules), len(r.studied), r.present, counted) for r in active),
+            sessions=counted, required_now=facts.required_present,
+            required_new=-(-min_attendance_pct * counted // 100)))
+    return effects
 
 
 # -- facts per cohort: progress, attendance, completion, risk ---------------------------------------

@@ -19,6 +19,7 @@ from ..core.timeutil import utcnow
 from ..core.transaction import transactional
 from ..extensions import db
 from .models import Module
+from .module_texts import ORIGIN_FILE, add_version
 
 REQUIRED_FIELDS = {"slug": str, "title": str, "order": int, "theme": str, "study_hours": int,
                    "learning_goals": list}
@@ -52,6 +53,7 @@ class SyncReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     archived: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -118,9 +120,13 @@ def read_sources(directory: str | Path) -> list[ModuleSource]:
 
 
 @transactional
-def sync_modules(directory: str | Path) -> SyncReport:
+def sync_modules(directory: str | Path, use_file: tuple[str, ...] = ()) -> SyncReport:
     """Create, update and archive modules so the database matches the files. One transaction: any error
-    (one bad file among many) leaves every module as it was."""
+    (one bad file among many) leaves every module as it was.
+
+    A module whose text was saved in the browser is never overwritten: when its file changed as well, the
+    slug is reported as a conflict and left as it is, unless it is named in ``use_file``. Modules made in
+    the browser have no file and are never archived by a sync."""
     sources = read_sources(directory)
     existing = {m.slug: m for m in db.session.scalars(select(Module))}
     if not sources and any(m.archived_at is None for m in existing.values()):
@@ -133,6 +139,9 @@ def sync_modules(directory: str | Path) -> SyncReport:
             module = Module(slug=source.slug)
             db.session.add(module)
             report.created.append(source.slug)
+        elif module.edited_at is not None and source.slug not in use_file:
+            (report.unchanged if module.content_hash == source.digest else report.conflicts).append(source.slug)
+            continue
         elif (module.content_hash == source.digest and module.archived_at is None
               and module.source_file == source.path.name):
             report.unchanged.append(source.slug)
@@ -149,10 +158,13 @@ def sync_modules(directory: str | Path) -> SyncReport:
         module.source_file = source.path.name
         module.content_hash = source.digest
         module.archived_at = None
+        module.edited_at = None
+        db.session.flush()
+        add_version(module, ORIGIN_FILE, None)
     present = {s.slug for s in sources}
     for slug, module in existing.items():
         # A removed file archives its module; progress rows stay untouched.
-        if slug not in present and module.archived_at is None:
+        if slug not in present and module.archived_at is None and module.source_file and module.edited_at is None:
             module.archived_at = utcnow()
             report.archived.append(slug)
     return report

@@ -1,10 +1,12 @@
 """Forms of the learning feature; every message says in Dutch what to fix."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, IntegerField, StringField, TextAreaField, TimeField
+from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField, StringField, TextAreaField,
+                     TimeField)
 from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..core.forms import RequiredSelectField, SelectField
+from .models import PROGRAMME_KINDS
 
 
 def strip(value):
@@ -134,6 +136,68 @@ class RejectForm(DutchForm):
                            validators=[Optional(), Length(max=500, message="Hoogstens 500 tekens.")])
 
 
+class ProgrammeForm(DutchForm):
+    name = StringField("Naam", filters=[strip], description="Bijvoorbeeld: Leergang Wijkontwikkeling 2027-2028.",
+                       validators=[DataRequired("Geef de leergang een naam."),
+                                   Length(max=120, message="Hoogstens 120 tekens.")])
+    kind = RequiredSelectField("Soort", choices=list(PROGRAMME_KINDS.items()), placeholder="Kies de soort …",
+                       description="De soort bepaalt in welke rij van de cijfers de deelnemers tellen.",
+                       validators=[DataRequired("Kies de soort leergang.")])
+    description = TextAreaField("Beschrijving", filters=[strip], validators=[Length(max=4000)],
+                                description="Wat deelnemers leren en hoe de leergang verloopt.")
+    audience = TextAreaField("Voor wie", filters=[strip], validators=[Length(max=1000)],
+                             description="Bijvoorbeeld: bewoners en professionals uit de wijken van Groningen.")
+    duration_months = IntegerField("Duur in maanden", default=10,
+                                   validators=[InputRequired("Vul de duur in maanden in."),
+                                               NumberRange(1, 60, "Kies een duur van 1 tot 60 maanden.")])
+
+
+class ModuleTextForm(DutchForm):
+    title = StringField("Titel", filters=[strip], validators=[DataRequired("Geef de module een titel."),
+                                                              Length(max=160, message="Hoogstens 160 tekens.")])
+    theme = StringField("Thema", filters=[strip], description="Bijvoorbeeld: gebiedsgericht werken.",
+                        validators=[DataRequired("Vul het thema in."), Length(max=80, message="Hoogstens 80 tekens.")])
+    study_hours = IntegerField("Studietijd in uren", default=4,
+                               validators=[InputRequired("Vul de studietijd in uren in."),
+                                           NumberRange(0, 200, "Kies een studietijd van 0 tot 200 uur.")])
+    learning_goals = TextAreaField("Leerdoelen", description="Eén leerdoel per regel, bijvoorbeeld: Je kunt "
+                                   "uitleggen wat gebiedsgericht werken is.",
+                                   validators=[DataRequired("Schrijf minstens één leerdoel, één per regel.")])
+    body = TextAreaField("Tekst van de module (Markdown)",
+                         description="Kopjes met ##, zoals ## Inleiding, ## Casus: …, ## Reflectievragen en "
+                                     "## Doe-opdracht. Opmaak: **vet**, *schuin*, lijstjes met - of 1.",
+                         validators=[DataRequired("De tekst van de module is leeg.")])
+
+
+class PhaseForm(DutchForm):
+    title = StringField("Titel van de fase", filters=[strip],
+                        validators=[DataRequired("Geef de fase een titel."), Length(max=120)])
+    description = TextAreaField("Beschrijving", filters=[strip], validators=[Length(max=2000)])
+    has_placement = BooleanField("Trainees lopen in deze fase stage bij een partner")
+
+
+def modules_form(modules, phases, formdata=None, links=()):
+    """One row per module: chosen or not, its place in the order and (in a traineeship) its phase. Built per
+    request because the fields follow the modules that exist."""
+    current = {link.module_id: link for link in links}
+    phase_choices = [("", "Kies een fase …")] + [(str(p.id), f"Fase {p.number}: {p.title}") for p in phases]
+
+    class ModulesForm(DutchForm):
+        pass
+
+    for module in modules:
+        link = current.get(module.id)
+        setattr(ModulesForm, f"m{module.id}", BooleanField(module.title, default=link is not None))
+        setattr(ModulesForm, f"m{module.id}_plaats", IntegerField(
+            f"Volgnummer van {module.title}", default=link.position if link else None,
+            validators=[Optional(), NumberRange(1, 999, "Kies een volgnummer van 1 tot 999.")]))
+        if phases:
+            setattr(ModulesForm, f"m{module.id}_fase", SelectField(
+                f"Fase van {module.title}", choices=phase_choices,
+                default=str(link.phase_id) if link and link.phase_id else ""))
+    return ModulesForm(formdata=formdata) if formdata is not None else ModulesForm()
+
+
 class RulesForm(DutchForm):
     require_all_modules = BooleanField("Alle modules moeten bestudeerd zijn")
     min_attendance_pct = IntegerField("Minimale aanwezigheid (%)",
@@ -141,6 +205,7 @@ class RulesForm(DutchForm):
                                                   "bijeenkomsten tellen niet mee. 0 = geen eis.",
                                       validators=[InputRequired("Vul een percentage in."),
                                                   NumberRange(0, 100, "Kies een percentage tussen 0 en 100.")])
+    confirm = HiddenField()
 
 
 class WorkForm(DutchForm):

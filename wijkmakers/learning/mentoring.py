@@ -1,11 +1,15 @@
 """Mentors and reviewers: who may read a participant's work, the mentor of an enrolment, and the answer
 (reactie) of an organiser or mentor to a participant's reflection and action plan, which the participant
 gets by mail. Coordinators may read everything but answer nothing (the views check that)."""
-from sqlalchemy import bindparam, exists, or_, select
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, exists, func, or_, select
 
 from ..auth.models import User
 from ..core.audit import record
 from ..core.errors import DomainError, NotFound
+from ..core.pagination import Page, paginate
 from ..core.statements import prepared
 from ..core.text import clean_text
 from ..core.timeutil import utcnow
@@ -13,7 +17,8 @@ from ..core.transaction import transactional
 from ..extensions import db
 from ..notifications.compose import absolute_url, send
 from .enrolment import find_user_by_email
-from .models import ENROLMENT_REJECTED, ENROLMENT_REQUESTED, Enrolment, ModuleProgress, Placement, ProgrammeModule
+from .models import (ENROLMENT_ACTIVE, ENROLMENT_REJECTED, ENROLMENT_REQUESTED, Cohort, Enrolment, Module,
+                     ModuleProgress, Placement, ProgrammeModule)
 
 
 def is_mentor_of(user: User, enrolment: Enrolment) -> bool:
@@ -77,3 +82,36 @@ def respond(enrolment: Enrolment, module_id: int, text: str, by: User) -> Module
          by=by, link=absolute_url("learning.module", enrolment_id=enrolment.id, slug=link.module.slug))
     record(by.id, "progress_response", "module_progress", row.id, enrolment_id=enrolment.id)
     return row
+
+
+@dataclass
+class WaitingWork:
+    enrolment_id: int
+    cohort_name: str
+    person: str
+    module_id: int
+    module_title: str
+    handed_in: datetime
+
+
+def waiting_work(user: User, organiser: bool) -> Page:
+    """One queue of work (a reflection or doe-opdracht) that has no reply yet, across groups, oldest first:
+    every active participant's for organisers, their own trainees' for mentors."""
+    has_work = or_(func.length(ModuleProgress.reflection) > 0, func.length(ModuleProgress.action_plan) > 0)
+    stmt = (
+        select(Enrolment.id, Cohort.name, User.name, Module.id, Module.title, ModuleProgress.updated_at)
+        .select_from(ModuleProgress)
+        .join(Enrolment, (Enrolment.user_id == ModuleProgress.user_id) & (Enrolment.status == ENROLMENT_ACTIVE))
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .join(ProgrammeModule, (ProgrammeModule.programme_id == Cohort.programme_id)
+              & (ProgrammeModule.module_id == ModuleProgress.module_id))
+        .join(Module, Module.id == ModuleProgress.module_id)
+        .join(User, User.id == Enrolment.user_id)
+        .where(has_work, ModuleProgress.response == "")
+        .order_by(ModuleProgress.updated_at, ModuleProgress.id))
+    if not organiser:
+        stmt = stmt.where(or_(Enrolment.mentor_id == user.id,
+                              exists().where(Placement.enrolment_id == Enrolment.id, Placement.mentor_id == user.id)))
+    page = paginate(stmt, scalars=False)
+    page.items = [WaitingWork(*row) for row in page.items]
+    return page

@@ -12,6 +12,19 @@ PROGRAMME_BESTUURDERS = "bestuurdersleergang"
 PROGRAMME_PARTICIPATIE = "leergang-participatie"
 PROGRAMME_TRAINEESHIP = "traineeship"
 
+# What kind of programme it is: the municipality's figures count participants per kind, so a programme an
+# organiser creates ("Leergang Wijkontwikkeling 2027-2028") lands in the right row without a developer.
+KIND_LEERGANG = "leergang"
+KIND_BESTUURDERS = "bestuurdersleergang"
+KIND_PARTICIPATIE = "participatie"
+KIND_TRAINEESHIP = "traineeship"
+PROGRAMME_KINDS = {
+    KIND_LEERGANG: "Leergang wijkontwikkeling",
+    KIND_BESTUURDERS: "Bestuurdersleergang",
+    KIND_PARTICIPATIE: "Leergang participatie",
+    KIND_TRAINEESHIP: "Traineeship (met fasen en stages)",
+}
+
 
 class Module(db.Model):
     """A module's text lives in content/modules/*.md and is synced here by slug."""
@@ -31,6 +44,29 @@ class Module(db.Model):
     content_hash: Mapped[str | None] = mapped_column(String(64))
     archived_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Set when the text was last saved in the browser; `content sync` then leaves the module alone and
+    # reports a conflict when its file changed too (see content.sync_modules).
+    edited_at: Mapped[datetime | None]
+
+
+class ModuleVersion(db.Model):
+    """Every saved text of a module, with who saved it and how: from the file, in the browser, or restored."""
+    __tablename__ = "module_version"
+    __table_args__ = (UniqueConstraint("module_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    origin: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(160))
+    theme: Mapped[str] = mapped_column(String(80))
+    study_hours: Mapped[int] = mapped_column(default=0)
+    learning_goals: Mapped[list] = mapped_column(JSON, default=list)
+    body_markdown: Mapped[str] = mapped_column(Text, default="")
+    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    saved_by = relationship("User")
 
 
 class Programme(db.Model):
@@ -40,7 +76,10 @@ class Programme(db.Model):
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(20), default=KIND_LEERGANG, server_default=KIND_LEERGANG)
+    audience: Mapped[str] = mapped_column(Text, default="", server_default="")
     duration_months: Mapped[int] = mapped_column(default=10)
+    archived_at: Mapped[datetime | None]
     # Completion rule, configurable per programme.
     require_all_modules: Mapped[bool] = mapped_column(default=True)
     min_attendance_pct: Mapped[int] = mapped_column(default=80)
@@ -51,6 +90,14 @@ class Programme(db.Model):
     phases: Mapped[list["Phase"]] = relationship(
         back_populates="programme", order_by="Phase.number", cascade="all, delete-orphan"
     )
+
+    @property
+    def kind_label(self) -> str:
+        return PROGRAMME_KINDS.get(self.kind, self.kind)
+
+    @property
+    def is_traineeship(self) -> bool:
+        return self.kind == KIND_TRAINEESHIP
 
 
 class Phase(db.Model):

@@ -93,6 +93,15 @@ def set_studied(enrolment: Enrolment, module: Module, studied: bool = True) -> l
     return evaluate_user(enrolment.user_id) if studied else []
 
 
+@announces_completions
+@transactional
+def save_and_finish(enrolment: Enrolment, module: Module, *, reflection: str, action_plan: str) -> list[int]:
+    """"Opslaan en afronden": the typed work and the module studied in one step, so the text cannot be lost
+    between two buttons. Returns the enrolment ids this completed."""
+    save_work(enrolment, module, reflection=reflection, action_plan=action_plan)
+    return set_studied(enrolment, module, True)
+
+
 @transactional
 def save_outcome(progress_id: int, user: User, outcome: str) -> ModuleProgress:
     """What the participant did with an action plan afterwards (van leren naar doen)."""

@@ -17,8 +17,8 @@ from ..auth.models import User
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..learning.models import (ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, ENROLMENT_WITHDRAWN,
-                               PROGRAMME_BESTUURDERS, PROGRAMME_LEERGANG, PROGRAMME_PARTICIPATIE,
-                               PROGRAMME_TRAINEESHIP, Cohort, Enrolment, Programme)
+                               KIND_BESTUURDERS, KIND_LEERGANG, KIND_PARTICIPATIE,
+                               KIND_TRAINEESHIP, Cohort, Enrolment, Programme)
 from ..organisations.models import Organisation
 from .chart_data import Chart, chart_figures
 from .filters import ORG_NONE, PARTNER_NONE, PARTNER_OTHER, PARTNER_YES, Filters
@@ -47,9 +47,9 @@ class RowSpec:
 ROW_SPECS = (
     RowSpec("partnerorganisaties", 1, "Aantal partnerorganisaties", SOURCE_PARTNERS),
     RowSpec("leergang_wijkontwikkeling", 2, "Aantal deelnemers leergang wijkontwikkeling", SOURCE_PROGRAMME,
-            PROGRAMME_LEERGANG),
+            KIND_LEERGANG),
     RowSpec("bestuurdersleergang", 3, "Aantal deelnemers bestuurdersleergang", SOURCE_PROGRAMME,
-            PROGRAMME_BESTUURDERS),
+            KIND_BESTUURDERS),
     RowSpec("workshops", 4, "Aantal deelnemers workshops", SOURCE_KIND, KIND_WORKSHOP),
     RowSpec("lezingen", 5, "Aantal deelnemers lezingen", SOURCE_KIND, KIND_LECTURE),
     RowSpec("masterclasses", 6, "Aantal deelnemers masterclasses", SOURCE_KIND, KIND_MASTERCLASS),
@@ -58,8 +58,8 @@ ROW_SPECS = (
     # Supplementary rows: not in the municipality's table, asked for by the same reports.
     RowSpec("wijkwandelingen", None, "Aantal deelnemers wijkwandelingen", SOURCE_KIND, KIND_WALK),
     RowSpec("leergang_participatie", None, "Aantal deelnemers leergang participatie", SOURCE_PROGRAMME,
-            PROGRAMME_PARTICIPATIE),
-    RowSpec("traineeship", None, "Aantal deelnemers traineeship", SOURCE_PROGRAMME, PROGRAMME_TRAINEESHIP),
+            KIND_PARTICIPATIE),
+    RowSpec("traineeship", None, "Aantal deelnemers traineeship", SOURCE_PROGRAMME, KIND_TRAINEESHIP),
     RowSpec("alle_activiteiten", None, "Alle activiteiten samen", SOURCE_ALL),
 )
 
@@ -150,7 +150,7 @@ def _activity_rows(filters: Filters, periods: list[Period], now: datetime):
     source = Source(filters, periods, now, with_programme=True)
     year = period_case(Activity.starts_at, periods)
     inner = source.select(Activity.kind.label("kind"),
-                          case((Activity.kind == KIND_SESSION, Programme.slug), else_=None).label("programme"),
+                          case((Activity.kind == KIND_SESSION, Programme.kind), else_=None).label("programme"),
                           year.label("year"), source.person.label("person")).subquery()
     both = (func.count(), func.count(distinct(inner.c.person)))
     per_year = db.session.execute(select(inner.c.kind, inner.c.programme, inner.c.year, *both)
@@ -194,7 +194,7 @@ def _enrolment_rows(filters: Filters, periods: list[Period]):
             columns.append(func.count(distinct(case((condition, Enrolment.user_id), else_=None))))
         else:
             columns.append(func.count(case((condition, Enrolment.id), else_=None)))
-    stmt = (select(Programme.slug, *columns).select_from(Enrolment)
+    stmt = (select(Programme.kind, *columns).select_from(Enrolment)
             .join(Cohort, Cohort.id == Enrolment.cohort_id).join(Programme, Programme.id == Cohort.programme_id)
             .where(Enrolment.status.in_(ACCEPTED_ENROLMENTS)))
     if filters.neighbourhood or filters.participant_kind:
@@ -210,8 +210,8 @@ def _enrolment_rows(filters: Filters, periods: list[Period]):
         if filters.organisation_type and filters.organisation_type != ORG_NONE:
             stmt = stmt.where(Organisation.type == filters.organisation_type)
     result = {}
-    for slug, *values in db.session.execute(stmt.group_by(Programme.slug)).all():
-        result[slug] = ({p.key: v for p, v in zip(periods, values[:-1], strict=True)}, values[-1])
+    for kind, *values in db.session.execute(stmt.group_by(Programme.kind)).all():
+        result[kind] = ({p.key: v for p, v in zip(periods, values[:-1], strict=True)}, values[-1])
     return result
 
 

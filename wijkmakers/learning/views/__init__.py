@@ -29,4 +29,4 @@ def flash_refusal(exc: DomainError) -> None:
     flash(exc.message, "error")
 
 
-from . import mentor, organiser, participant  # noqa: E402, F401 - the routes register on bp
+from . import mentor, modules, organiser, participant, programmes  # noqa: E402, F401 - the routes register on bp

@@ -15,6 +15,15 @@ def _organiser() -> bool:
     return current_user.has_role(ORGANISATOR)
 
 
+@bp.route("/leren/wachtrij")
+def waiting():
+    organiser = _organiser()
+    if not (organiser or mentoring.mentors_anyone(current_user)):
+        abort(403)
+    return render_template("learning/waiting.html", page=mentoring.waiting_work(current_user, organiser),
+                           organiser=organiser)
+
+
 @bp.route("/leren/trainees")
 def trainees():
     sees_all = current_user.has_any_role(ORGANISATOR, COORDINATOR)

@@ -13,7 +13,7 @@ from .. import cohorts as planning
 from .. import completion, exports, mentoring, session_attendance, traineeship
 from .. import enrolment as enrolments
 from ..forms import (ActionForm, CancelSessionForm, CohortFields, CohortForm, EmailForm, MentorForm, PlacementForm,
-                     RejectForm, RulesForm, SessionForm)
+                     RejectForm, SessionForm)
 from ..models import ENROLMENT_ACTIVE, ENROLMENT_COMPLETED, Cohort, Enrolment, Phase, Programme
 from ..programmes import programme_modules, programmes
 from . import bp, flash_refusal
@@ -46,7 +46,7 @@ def _session(cohort: Cohort, activity_id: int) -> Activity:
 @roles_required(ORGANISATOR, COORDINATOR)
 def cohorts():
     past = request.args.get("periode") == "afgelopen"
-    return render_template("learning/cohorts.html", programmes=programmes(), past=past,
+    return render_template("learning/cohorts.html", programmes=programmes(include_archived=True), past=past,
                            page=planning.cohort_summaries(past=past), requests=planning.open_requests(),
                            organiser=_organiser(), form=ActionForm(), today=local_today())
 
@@ -257,28 +257,6 @@ def placement(cohort_id, enrolment_id, phase_id):
             return redirect(url_for("learning.participant", enrolment_id=enrolment.id, _anchor="fasen"))
     return form_page("learning/placement.html", form=form, cohort=cohort, enrolment=enrolment,
                      phase=phase)
-
-
-@bp.route("/leergangen/leergang/<int:programme_id>", methods=["GET", "POST"])
-@roles_required(ORGANISATOR)
-def programme_rules(programme_id):
-    programme = db.get_or_404(Programme, programme_id)
-    form = RulesForm(obj=programme)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.validate_on_submit():
-            try:
-                completion.update_rules(programme, require_all_modules=form.require_all_modules.data,
-                                        min_attendance_pct=form.min_attendance_pct.data, by=current_user)
-            except DomainError as exc:
-                show_on_form(form, exc)
-            else:
-                flash(f"De afrondingsregel van {programme.name} is opgeslagen. Gebruik 'Afronding controleren' "
-                      "bij een groep om de nieuwe regel op lopende deelnemers toe te passen.", "success")
-                return redirect(url_for("learning.cohorts"))
-    return render_template("learning/rules.html", form=form, programme=programme,
-                           links=programme_modules(programme.id)), status
 
 
 # -- sessions and attendance ---------------------------------------------------------------------------

@@ -58,18 +58,27 @@ def _render_module(enrolment, link, work_form=None, status=200):
 def save_work(enrolment_id, slug):
     enrolment, link = _own_module(enrolment_id, slug)
     form = WorkForm()
+    finish = request.form.get("afronden") == "1"
     if form.validate_on_submit():
+        work = {"reflection": form.reflection.data, "action_plan": form.action_plan.data}
         try:
-            study.save_work(enrolment, link.module, reflection=form.reflection.data,
-                            action_plan=form.action_plan.data)
+            completed = (study.save_and_finish(enrolment, link.module, **work) if finish
+                         else study.save_work(enrolment, link.module, **work))
         except DomainError as exc:
             if exc.field is None:  # the enrolment is not active: the module page is not theirs to see now
                 flash_refusal(exc)
                 return redirect(url_for("learning.module", enrolment_id=enrolment.id, slug=slug))
             show_on_form(form, exc)
         else:
-            flash("Je reflectie en doe-opdracht zijn opgeslagen.", "success")
-            return redirect(url_for("learning.module", enrolment_id=enrolment.id, slug=slug, _anchor="mijn-werk"))
+            if not finish:
+                flash("Je reflectie en doe-opdracht zijn opgeslagen.", "success")
+                return redirect(url_for("learning.module", enrolment_id=enrolment.id, slug=slug,
+                                        _anchor="mijn-werk"))
+            if enrolment.id in completed:
+                flash(f"Gefeliciteerd! Je hebt {enrolment.cohort.programme.name} afgerond.", "success")
+            else:
+                flash(f"Je werk is opgeslagen en '{link.module.title}' staat op bestudeerd.", "success")
+            return redirect(url_for("learning.my_programme", enrolment_id=enrolment.id, _anchor="modules"))
     return _render_module(enrolment, link, work_form=form, status=422)
 
 
