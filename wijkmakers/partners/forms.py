@@ -31,10 +31,11 @@ class OrganisationForm(FlaskForm):
                           validators=[Optional(), Length(max=2000, message="Hoogstens 2000 tekens.")])
 
     def validate(self, extra_validators=None):
-        # Browsers send a bad date as text; WTForms' own message is English.
+        # Browsers without a date picker send a typed date as text: say how to write one.
         ok = super().validate(extra_validators)
         for f in (self.partner_since, self.partner_until):
-            f.errors = ["Vul een geldige datum in, zoals 1-9-2024." if "date" in e.lower() else e for e in f.errors]
+            if f.raw_data and f.raw_data[0] and f.data is None:
+                f.errors = ["Vul een geldige datum in, zoals 1-9-2024."]
         return ok
 
 
