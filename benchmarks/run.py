@@ -59,11 +59,13 @@ def env() -> dict:
 
 
 def build_database() -> None:
+    flask = [str(VENV_BIN / "flask"), "--app", "wsgi"]
     if DB.exists():
         print(f"reusing {DB.relative_to(ROOT)}")
+        # A reused database gets the migrations added since it was built.
+        subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env(), check=True, capture_output=True)
         return
     OUT.mkdir(parents=True, exist_ok=True)
-    flask = [str(VENV_BIN / "flask"), "--app", "wsgi"]
     started = time.perf_counter()
     subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env(), check=True)
     subprocess.run(flask + ["demo", "load", "--scale", str(SCALE)], cwd=ROOT, env=env(), check=True)
