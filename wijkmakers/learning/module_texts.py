@@ -10,7 +10,6 @@ Rules in one place:
 """
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -19,7 +18,7 @@ from ..auth.models import User
 from ..core.audit import record
 from ..core.errors import DomainError, NotFound
 from ..core.markdown import render_markdown
-from ..core.text import clean_text
+from ..core.text import clean_text, unique_slug
 from ..core.timeutil import utcnow
 from ..core.transaction import transactional
 from ..extensions import db
@@ -104,21 +103,13 @@ def add_version(module: Module, origin: str, by: User | None) -> ModuleVersion:
     return version
 
 
-def _slug(title: str) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:70] or "module"
-    slug, n = base, 1
-    while db.session.scalar(select(Module.id).where(Module.slug == slug)) is not None:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
 
 @transactional
 def create_module(text: ModuleText, by: User) -> Module:
     text = checked(text)
     position = (db.session.scalar(select(func.max(Module.position))) or 0) + 1
-    module = Module(slug=_slug(text.title), position=position, edited_at=utcnow())
+    module = Module(slug=unique_slug(Module.slug, text.title, 70, "module"), position=position,
+                    edited_at=utcnow())
     _apply(module, text)
     db.session.add(module)
     db.session.flush()

@@ -8,8 +8,6 @@ Rules in one place:
 - Archiving hides a programme from new groups and from the list; its groups, enrolments and certificates
   stay as they are.
 """
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -19,7 +17,7 @@ from ..auth.models import User
 from ..core.audit import record
 from ..core.errors import DomainError, NotFound
 from ..core.statements import prepared
-from ..core.text import clean_text
+from ..core.text import clean_text, unique_slug
 from ..core.timeutil import utcnow
 from ..core.transaction import transactional
 from ..extensions import db
@@ -91,20 +89,12 @@ def _checked(details: ProgrammeDetails, programme: Programme | None) -> Programm
         audience=clean_text(details.audience, "de doelgroep", 1000, field="audience"))
 
 
-def _slug(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:50] or "leergang"
-    slug, n = base, 1
-    while db.session.scalar(select(Programme.id).where(Programme.slug == slug)) is not None:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
 
 @transactional
 def create_programme(details: ProgrammeDetails, by: User) -> Programme:
     details = _checked(details, None)
-    programme = Programme(slug=_slug(details.name), name=details.name, kind=details.kind,
+    programme = Programme(slug=unique_slug(Programme.slug, details.name, 50, "leergang"), name=details.name,
+                          kind=details.kind,
                           description=details.description, audience=details.audience,
                           duration_months=details.duration_months)
     db.session.add(programme)

@@ -15,12 +15,11 @@ Rules in one place:
 from dataclasses import dataclass
 from datetime import timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import TOKEN_INVITE, User, UserRole
-from ..auth.services import issue_token
+from ..auth.services import clean_email, issue_token
 from ..core.audit import record
 from ..core.errors import DomainError
 from ..core.permissions import PARTNERCONTACT
@@ -38,18 +37,6 @@ MAX_JOB_TITLE = 120
 NO_ORGANISATION = ("Je account is nog niet aan een organisatie gekoppeld. Vraag de coördinator van Wijkmakers om "
                    "dat te doen.")
 
-
-def clean_email(raw: str | None, field: str | None = "email") -> str:
-    """A valid e-mail address in lower case (syntax only, no DNS), or DomainError on ``field``."""
-    value = (raw or "").strip()
-    if not value:
-        raise DomainError("Vul een e-mailadres in.", field)
-    try:
-        result = validate_email(value, check_deliverability=False, allow_smtputf8=False)
-    except EmailNotValidError as exc:
-        raise DomainError(f"'{value[:80]}' is geen geldig e-mailadres. Controleer de schrijfwijze, zoals "
-                          f"naam@organisatie.nl.", field) from exc
-    return result.normalized.lower()
 
 
 def own_organisation(contact: User) -> Organisation | None:
