@@ -20,7 +20,7 @@ from wijkmakers.certificates.models import Certificate, CertificateBatch, Certif
 from wijkmakers.core.audit import record
 from wijkmakers.core.timeutil import utcnow
 from wijkmakers.extensions import db
-from wijkmakers.learning.models import Enrolment, Phase, Placement
+from wijkmakers.learning.models import Enrolment, Phase, Placement, WorkFile
 from wijkmakers.network.initiatives import add_update, create_initiative, follow
 from wijkmakers.network.messages import answer_request, block_sender, report_abuse, send_contact_request
 from wijkmakers.notifications.models import OutboxMessage
@@ -66,6 +66,8 @@ ERASED = {
     # partners
     "staff_import.rows": "the person's rows are removed; every list expires after STAFF_IMPORT_RETENTION_DAYS",
     "staff_import.created_by_id": "lists the person uploaded are deleted",
+    "work_file.filename": "files the person handed in are deleted", "work_file.content": "as filename",
+    "work_file.content_type": "as filename",
     "partner_invitation.email": "invitations to the person's account or address are deleted",
     "partner_invitation.user_id": "as email", "partner_invitation.token_hash": "as email",
     # network (network.erasure.erase_network_data)
@@ -179,6 +181,8 @@ def _person_everywhere(make):
     opt_in(femke, introduction=f"Ik ben {NAME}, mail me op {EMAIL}.", working_on="Warmte in Selwerd")
     opt_in(bas)
     plan = make_plan(femke, text=f"Plan van {NAME}: een warmteavond.")
+    db.session.add(WorkFile(progress_id=plan.id, filename=f"verslag-{SURNAME}.pdf", content_type="application/pdf",
+                            size=20, content=f"%PDF-1.4 {NAME}".encode()))
     initiative = create_initiative(femke, title=f"Energiecafé van {NAME}", neighbourhood="Selwerd",
                                    theme="energietransitie", summary=f"Bel {NAME} op 06-12345678.",
                                    progress_id=plan.id)

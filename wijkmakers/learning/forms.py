@@ -1,5 +1,6 @@
 """Forms of the learning feature; every message says in Dutch what to fix."""
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField, StringField, TextAreaField,
                      TimeField)
 from wtforms.i18n import get_translations
@@ -216,6 +217,10 @@ class WorkForm(DutchForm):
                                 description="Beschrijf één concrete stap die je de komende weken in de wijk zet: "
                                             "wat, met wie en wanneer.",
                                 validators=[Length(max=10000, message="Hoogstens 10.000 tekens.")])
+    bestand = FileField("Bestand bij je doe-opdracht (niet verplicht)",
+                        description="Bijvoorbeeld een verslag of foto: PDF, Word (.docx), OpenDocument (.odt), PNG of "
+                                    "JPEG, hoogstens 4 MB.")
+    bestand_weg = BooleanField("Mijn eerdere bestand verwijderen")
 
 
 class OutcomeForm(DutchForm):

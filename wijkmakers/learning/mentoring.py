@@ -18,7 +18,7 @@ from ..extensions import db
 from ..notifications.compose import absolute_url, send
 from .enrolment import find_user_by_email
 from .models import (ENROLMENT_ACTIVE, ENROLMENT_REJECTED, ENROLMENT_REQUESTED, Cohort, Enrolment, Module,
-                     ModuleProgress, Placement, ProgrammeModule)
+                     ModuleProgress, Placement, ProgrammeModule, WorkFile)
 
 
 def is_mentor_of(user: User, enrolment: Enrolment) -> bool:
@@ -97,7 +97,8 @@ class WaitingWork:
 def waiting_work(user: User, organiser: bool) -> Page:
     """One queue of work (a reflection or doe-opdracht) that has no reply yet, across groups, oldest first:
     every active participant's for organisers, their own trainees' for mentors."""
-    has_work = or_(func.length(ModuleProgress.reflection) > 0, func.length(ModuleProgress.action_plan) > 0)
+    has_work = or_(func.length(ModuleProgress.reflection) > 0, func.length(ModuleProgress.action_plan) > 0,
+                   exists().where(WorkFile.progress_id == ModuleProgress.id))
     stmt = (
         select(Enrolment.id, Cohort.name, User.name, Module.id, Module.title, ModuleProgress.updated_at)
         .select_from(ModuleProgress)

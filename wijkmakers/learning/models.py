@@ -1,7 +1,7 @@
 """Programmes, their modules and phases, cohorts, enrolments and module progress."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.timeutil import utcnow
@@ -244,3 +244,17 @@ class ModuleProgress(db.Model):
     module: Mapped[Module] = relationship()
     user = relationship("User", foreign_keys=[user_id])
     response_by = relationship("User", foreign_keys=[response_by_id])
+
+
+class WorkFile(db.Model):
+    """The file a participant handed in with a module's doe-opdracht: one per module, a new one replaces it.
+    Kept in the database so every app server serves it and a backup holds it."""
+    __tablename__ = "work_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    progress_id: Mapped[int] = mapped_column(ForeignKey("module_progress.id", ondelete="CASCADE"), unique=True)
+    filename: Mapped[str] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from ..core.personal_data import register
 from ..extensions import db
-from .models import ENROLMENT_LABELS, PROGRESS_LABELS, Enrolment, Module, ModuleProgress, Phase, Placement
+from .models import ENROLMENT_LABELS, PROGRESS_LABELS, Enrolment, Module, ModuleProgress, Phase, Placement, WorkFile
 
 
 @register("inschrijvingen", "Leergangen", tables=("enrolment",), order=20, labels={
@@ -20,14 +20,17 @@ def enrolments(user) -> list[dict]:
     "module": "Module", "status": "Status", "bestudeerd": "Bestudeerd op", "reflectie": "Reflectie",
     "doe_opdracht": "Doe-opdracht", "doe_opdracht_op": "Doe-opdracht geschreven op",
     "wat_ervan_kwam": "Wat ervan kwam", "reactie_begeleiding": "Reactie van je begeleider",
-    "reactie_op": "Reactie gegeven op"})
+    "reactie_op": "Reactie gegeven op", "bestand": "Ingeleverd bestand"})
 def progress(user) -> list[dict]:
-    rows = db.session.execute(select(ModuleProgress, Module.title).join(Module, Module.id == ModuleProgress.module_id)
+    rows = db.session.execute(select(ModuleProgress, Module.title, WorkFile.filename)
+                              .join(Module, Module.id == ModuleProgress.module_id)
+                              .outerjoin(WorkFile, WorkFile.progress_id == ModuleProgress.id)
                               .where(ModuleProgress.user_id == user.id).order_by(Module.title))
     return [{"module": title, "status": PROGRESS_LABELS.get(p.status, p.status), "bestudeerd": p.studied_at,
              "reflectie": p.reflection, "doe_opdracht": p.action_plan, "doe_opdracht_op": p.action_plan_at,
-             "wat_ervan_kwam": p.action_outcome, "reactie_begeleiding": p.response, "reactie_op": p.response_at}
-            for p, title in rows]
+             "wat_ervan_kwam": p.action_outcome, "reactie_begeleiding": p.response, "reactie_op": p.response_at,
+             "bestand": filename or ""}
+            for p, title, filename in rows]
 
 
 @register("stages", "Traineeship: stageplekken", tables=("placement",), order=22, labels={

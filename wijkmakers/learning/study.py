@@ -1,7 +1,7 @@
 """The participant's own study: modules read and marked studied, reflections, action plans (doe-opdrachten)
 and what came of them. Only an active or completed enrolment may study; marking a module studied re-checks
 completion, and a completed programme's modules cannot be un-marked."""
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..auth.models import User
@@ -9,13 +9,16 @@ from ..core.errors import DomainError, NotFound
 from ..core.text import clean_text
 from ..core.timeutil import utcnow
 from ..core.transaction import transactional
+from ..core.uploads import checked_document
 from ..extensions import db
 from .completion import announces_completions, evaluate_user
 from .enrolment import SEATED
 from .models import (ENROLMENT_COMPLETED, PROGRESS_IN_PROGRESS, PROGRESS_STUDIED, Enrolment, Module, ModuleProgress,
-                     ProgrammeModule)
+                     ProgrammeModule, WorkFile)
 
 MAX_TEXT = 10000
+WORK_FILE_KINDS = ("pdf", "docx", "odt", "png", "jpg")
+WORK_FILE_MAX_BYTES = 4 * 1024 * 1024  # the whole request may be 5 MB (MAX_UPLOAD_BYTES), text included
 
 
 def can_study(enrolment: Enrolment) -> bool:
@@ -65,16 +68,39 @@ def _require_study(enrolment: Enrolment) -> None:
 
 
 @transactional
-def save_work(enrolment: Enrolment, module: Module, *, reflection: str, action_plan: str) -> ModuleProgress:
-    """Save the participant's reflection and doe-opdracht (action plan) for a module."""
+def save_work(enrolment: Enrolment, module: Module, *, reflection: str, action_plan: str,
+              upload: tuple[str, bytes] | None = None, remove_file: bool = False) -> ModuleProgress:
+    """Save the participant's reflection and doe-opdracht (action plan) for a module, with an optional file
+    (``upload`` as name and content; it replaces an earlier one) or without the earlier one."""
     _require_study(enrolment)
     reflection = clean_text(reflection, "je reflectie", MAX_TEXT, field="reflection")
     action_plan = clean_text(action_plan, "je actieplan", MAX_TEXT, field="action_plan")
+    document = checked_document(*upload, allowed=WORK_FILE_KINDS, max_bytes=WORK_FILE_MAX_BYTES,
+                                field="bestand") if upload else None
     row = _progress_row(enrolment.user_id, module.id)
     if action_plan != (row.action_plan or ""):
         row.action_plan_at = utcnow() if action_plan else None
     row.reflection, row.action_plan = reflection, action_plan
+    db.session.flush()
+    if document is not None or remove_file:
+        db.session.execute(delete(WorkFile).where(WorkFile.progress_id == row.id))
+    if document is not None:
+        db.session.add(WorkFile(progress_id=row.id, filename=document.filename, content_type=document.content_type,
+                                size=len(document.content), content=document.content, uploaded_at=utcnow()))
     return row
+
+
+def work_file(user_id: int, module_id: int) -> WorkFile | None:
+    return db.session.scalar(select(WorkFile).join(ModuleProgress, ModuleProgress.id == WorkFile.progress_id)
+                             .where(ModuleProgress.user_id == user_id, ModuleProgress.module_id == module_id))
+
+
+def work_file_names(progress_ids: list[int]) -> dict[int, str]:
+    """The file name per progress row, for pages that list several modules (one query, no contents)."""
+    if not progress_ids:
+        return {}
+    return dict(db.session.execute(select(WorkFile.progress_id, WorkFile.filename)
+                                   .where(WorkFile.progress_id.in_(progress_ids))).all())
 
 
 @announces_completions
@@ -95,10 +121,10 @@ def set_studied(enrolment: Enrolment, module: Module, studied: bool = True) -> l
 
 @announces_completions
 @transactional
-def save_and_finish(enrolment: Enrolment, module: Module, *, reflection: str, action_plan: str) -> list[int]:
-    """"Opslaan en afronden": the typed work and the module studied in one step, so the text cannot be lost
-    between two buttons. Returns the enrolment ids this completed."""
-    save_work(enrolment, module, reflection=reflection, action_plan=action_plan)
+def save_and_finish(enrolment: Enrolment, module: Module, **work) -> list[int]:
+    """"Opslaan en afronden": the typed work (and file) and the module studied in one step, so nothing is
+    lost between two buttons. Returns the enrolment ids this completed."""
+    save_work(enrolment, module, **work)
     return set_studied(enrolment, module, True)
 
 

@@ -5,10 +5,11 @@ from flask_login import current_user
 
 from ...core.errors import DomainError, NotFound, show_on_form
 from ...core.permissions import COORDINATOR, ORGANISATOR
-from .. import mentoring, overview, traineeship
+from .. import mentoring, overview, study, traineeship
 from ..forms import ActionForm, MentorForm, ResponseForm
 from ..models import PROGRESS_NOT_STARTED, Enrolment
 from . import bp
+from .participant import send_work_file
 
 
 def _organiser() -> bool:
@@ -52,7 +53,14 @@ def _participant_page(enrolment: Enrolment, module_id: int | None = None, shown:
     return render_template("learning/participant.html",
                            can_respond=_organiser() or mentoring.is_mentor_of(current_user, enrolment),
                            response_forms=forms, shown_form=shown, organiser=_organiser(), mentor_form=mentor_form,
+                           work_files=study.work_file_names([p.id for p in progress.values()]),
                            form=ActionForm(), PROGRESS_NOT_STARTED=PROGRESS_NOT_STARTED, **context), status
+
+
+@bp.route("/leren/deelnemer/<int:enrolment_id>/module/<int:module_id>/bestand")
+def participant_work_file(enrolment_id, module_id):
+    enrolment = _reviewable(enrolment_id)
+    return send_work_file(study.work_file(enrolment.user_id, module_id))
 
 
 @bp.route("/leren/deelnemer/<int:enrolment_id>")

@@ -1,6 +1,8 @@
 """The participant's pages: their enrolments, a programme, a module with their work, their action plans,
 asking for a seat and stopping."""
-from flask import abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from ...core.errors import DomainError, show_on_form
@@ -51,7 +53,21 @@ def _render_module(enrolment, link, work_form=None, status=200):
     return render_template(
         "learning/module.html", enrolment=enrolment, link=link, module=link.module,
         body=render_markdown(link.module.body_markdown), work_form=work_form, form=ActionForm(), now=utcnow(),
-        **page), status
+        work_file=study.work_file(enrolment.user_id, link.module_id), **page), status
+
+
+def send_work_file(file):
+    """A handed-in file as a download (never shown inline: it comes from a participant)."""
+    if file is None:
+        abort(404)
+    return send_file(io.BytesIO(file.content), mimetype=file.content_type, as_attachment=True,
+                     download_name=file.filename, max_age=0)
+
+
+@bp.route("/leren/<int:enrolment_id>/module/<slug>/bestand")
+def own_work_file(enrolment_id, slug):
+    enrolment, link = _own_module(enrolment_id, slug)
+    return send_work_file(study.work_file(enrolment.user_id, link.module_id))
 
 
 @bp.route("/leren/<int:enrolment_id>/module/<slug>/werk", methods=["POST"])
@@ -60,7 +76,10 @@ def save_work(enrolment_id, slug):
     form = WorkForm()
     finish = request.form.get("afronden") == "1"
     if form.validate_on_submit():
-        work = {"reflection": form.reflection.data, "action_plan": form.action_plan.data}
+        upload = form.bestand.data
+        work = {"reflection": form.reflection.data, "action_plan": form.action_plan.data,
+                "upload": (upload.filename, upload.read(study.WORK_FILE_MAX_BYTES + 1))
+                if upload and upload.filename else None, "remove_file": form.bestand_weg.data}
         try:
             completed = (study.save_and_finish(enrolment, link.module, **work) if finish
                          else study.save_work(enrolment, link.module, **work))
