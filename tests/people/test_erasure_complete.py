@@ -131,6 +131,8 @@ KEPT = {
     **{f"programme.{c}": _OFFER for c in ("slug", "name", "description", "kind", "audience")},
     **{f"module_version.{c}": _OFFER for c in ("origin", "title", "theme", "body_markdown", "learning_goals")},
     "module_version.saved_by_id": _STAFF_ID,
+    **{f"worksheet.{c}": _OFFER for c in ("title", "filename", "content_type", "content")},
+    "worksheet.uploaded_by_id": _STAFF_ID,
     **{f"phase.{c}": _OFFER for c in ("title", "description")},
     "cohort.name": _OFFER,
     "outbox_attachment.content_type": _CODE,

@@ -19,6 +19,7 @@ NOT_EXPORTED = {
     "activity_series": "series a staff member planned: the offer, not data about them",
     "certificate_batch": "a staff member's ZIP job for a cohort; holds nothing about them",
     "module_version": "module texts a staff member saved: the curriculum, not data about them",
+    "worksheet": "documents a staff member added to a module: the curriculum, not data about them",
 }
 
 

@@ -170,6 +170,12 @@ class ModuleTextForm(DutchForm):
                          validators=[DataRequired("De tekst van de module is leeg.")])
 
 
+class WorksheetForm(DutchForm):
+    title = StringField("Titel", filters=[strip], description="Bijvoorbeeld: Werkblad buurtanalyse. Leeg: de "
+                        "bestandsnaam.", validators=[Length(max=160, message="Hoogstens 160 tekens.")])
+    bestand = FileField("Bestand", description="PDF, Word (.docx) of OpenDocument (.odt), hoogstens 4 MB.")
+
+
 class PhaseForm(DutchForm):
     title = StringField("Titel van de fase", filters=[strip],
                         validators=[DataRequired("Geef de fase een titel."), Length(max=120)])

@@ -22,7 +22,8 @@ from ..core.text import clean_text, unique_slug
 from ..core.timeutil import utcnow
 from ..core.transaction import transactional
 from ..extensions import db
-from .models import Module, ModuleVersion
+from ..core.uploads import checked_document
+from .models import Module, ModuleVersion, Worksheet
 
 ORIGIN_FILE = "bestand"
 ORIGIN_BROWSER = "browser"
@@ -32,6 +33,8 @@ ORIGIN_LABELS = {ORIGIN_FILE: "Uit het bestand geladen", ORIGIN_BROWSER: "Bewerk
 MAX_BODY = 100_000
 MAX_GOALS = 12
 MAX_STUDY_HOURS = 200
+WORKSHEET_KINDS = ("pdf", "docx", "odt")
+WORKSHEET_MAX_BYTES = 4 * 1024 * 1024
 
 
 @dataclass
@@ -172,3 +175,40 @@ def difference(older: ModuleVersion | None, newer: ModuleVersion) -> list[tuple[
         kind = line[:1] if line[:1] in "+-@" else " "
         rows.append((kind, line[1:] if kind in "+- " else "…"))
     return rows
+
+
+# -- worksheets ------------------------------------------------------------------------------------------
+def worksheets(module_id: int) -> list:
+    """The module's worksheets without their contents (id, title, filename, size, uploaded_at)."""
+    return list(db.session.execute(
+        select(Worksheet.id, Worksheet.title, Worksheet.filename, Worksheet.size, Worksheet.uploaded_at)
+        .where(Worksheet.module_id == module_id).order_by(Worksheet.title, Worksheet.id)))
+
+
+def worksheet_of(module_id: int, worksheet_id: int) -> Worksheet:
+    worksheet = db.session.get(Worksheet, worksheet_id)
+    if worksheet is None or worksheet.module_id != module_id:
+        raise NotFound()
+    return worksheet
+
+
+@transactional
+def add_worksheet(module: Module, title: str, upload: tuple[str, bytes] | None, by: User) -> Worksheet:
+    if not upload:
+        raise DomainError("Kies een bestand.", "bestand")
+    document = checked_document(*upload, allowed=WORKSHEET_KINDS, max_bytes=WORKSHEET_MAX_BYTES, field="bestand")
+    title = clean_text(title, "een titel", 160, field="title", single_line=True) or document.filename
+    worksheet = Worksheet(module_id=module.id, title=title, filename=document.filename,
+                          content_type=document.content_type, size=len(document.content), content=document.content,
+                          uploaded_by_id=by.id, uploaded_at=utcnow())
+    db.session.add(worksheet)
+    db.session.flush()
+    record(by.id, "worksheet_added", "module", module.id, worksheet=worksheet.id)
+    return worksheet
+
+
+@transactional
+def remove_worksheet(module: Module, worksheet_id: int, by: User) -> None:
+    worksheet = worksheet_of(module.id, worksheet_id)
+    db.session.delete(worksheet)
+    record(by.id, "worksheet_removed", "module", module.id, worksheet=worksheet_id)

@@ -1,12 +1,14 @@
 """Organisers write module texts in the browser: the list, a new module, the editor with a preview, every
-saved version with its differences, and restoring one."""
-from flask import flash, redirect, render_template, request, url_for
+saved version with its differences, restoring one, and the module's worksheets."""
+import io
+
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from ...core.errors import DomainError, NotFound, form_page, show_on_form
 from ...core.permissions import ORGANISATOR, roles_required
 from .. import module_texts as texts
-from ..forms import ActionForm, ModuleTextForm
+from ..forms import ActionForm, ModuleTextForm, WorksheetForm
 from . import bp, flash_refusal
 
 
@@ -50,9 +52,7 @@ def module_new():
 @roles_required(ORGANISATOR)
 def module_edit(module_id):
     module = texts.module_or_404(module_id)
-    form = ModuleTextForm(data={} if request.method == "POST" else {
-        "title": module.title, "theme": module.theme, "study_hours": module.study_hours,
-        "learning_goals": "\n".join(module.learning_goals or []), "body": module.body_markdown})
+    form = ModuleTextForm(data={} if request.method == "POST" else _current(module))
     preview = None
     if form.validate_on_submit():
         try:
@@ -65,9 +65,15 @@ def module_edit(module_id):
                 return redirect(url_for("learning.module_versions", module_id=module.id))
         except DomainError as exc:
             show_on_form(form, exc)
+    return _editor(module, form, preview)
+
+
+def _editor(module, form: ModuleTextForm, preview=None, sheet_form: WorksheetForm | None = None):
+    context = {"form": form, "module": module, "preview": preview, "sheet_form": sheet_form or WorksheetForm(),
+               "sheets": texts.worksheets(module.id), "action": ActionForm()}
     if preview is not None:
-        return render_template("learning/module_editor.html", form=form, module=module, preview=preview)
-    return form_page("learning/module_editor.html", form=form, module=module, preview=None)
+        return render_template("learning/module_editor.html", **context)
+    return form_page("learning/module_editor.html", **context)
 
 
 @bp.route("/leergangen/modules/<int:module_id>/versies")
@@ -104,3 +110,47 @@ def module_restore(module_id, version_id):
     else:
         flash(f"De tekst is teruggezet; dat is nu versie {version.number}.", "success")
     return redirect(url_for("learning.module_versions", module_id=module.id))
+
+
+@bp.route("/leergangen/modules/<int:module_id>/werkbladen", methods=["POST"])
+@roles_required(ORGANISATOR)
+def worksheet_add(module_id):
+    module = texts.module_or_404(module_id)
+    sheet_form = WorksheetForm()
+    if sheet_form.validate_on_submit():
+        upload = sheet_form.bestand.data
+        try:
+            sheet = texts.add_worksheet(module, sheet_form.title.data,
+                                        (upload.filename, upload.read(texts.WORKSHEET_MAX_BYTES + 1))
+                                        if upload and upload.filename else None, by=current_user)
+        except DomainError as exc:
+            show_on_form(sheet_form, exc)
+        else:
+            flash(f"Het werkblad {sheet.title} is toegevoegd.", "success")
+            return redirect(url_for("learning.module_edit", module_id=module.id, _anchor="werkbladen"))
+    return _editor(module, ModuleTextForm(formdata=None, data=_current(module)), sheet_form=sheet_form)
+
+
+def _current(module) -> dict:
+    return {"title": module.title, "theme": module.theme, "study_hours": module.study_hours,
+            "learning_goals": "\n".join(module.learning_goals or []), "body": module.body_markdown}
+
+
+@bp.route("/leergangen/modules/<int:module_id>/werkbladen/<int:worksheet_id>/verwijderen", methods=["POST"])
+@roles_required(ORGANISATOR)
+def worksheet_remove(module_id, worksheet_id):
+    module = texts.module_or_404(module_id)
+    texts.remove_worksheet(module, worksheet_id, by=current_user)
+    flash("Het werkblad is verwijderd.", "success")
+    return redirect(url_for("learning.module_edit", module_id=module.id, _anchor="werkbladen"))
+
+
+@bp.route("/leergangen/modules/<int:module_id>/werkbladen/<int:worksheet_id>")
+@roles_required(ORGANISATOR)
+def worksheet_download(module_id, worksheet_id):
+    return send_worksheet(texts.worksheet_of(module_id, worksheet_id))
+
+
+def send_worksheet(sheet):
+    return send_file(io.BytesIO(sheet.content), mimetype=sheet.content_type, as_attachment=True,
+                     download_name=sheet.filename, max_age=0)

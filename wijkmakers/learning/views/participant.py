@@ -10,10 +10,11 @@ from ...core.markdown import render_markdown
 from ...core.timeutil import utcnow
 from ...extensions import db
 from .. import enrolment as enrolments
-from .. import mentoring, overview, study
+from .. import mentoring, module_texts, overview, study
 from ..forms import ActionForm, OutcomeForm, WorkForm
 from ..models import ENROLMENT_REQUESTED, PROGRESS_NOT_STARTED, Cohort
 from . import bp, flash_refusal
+from .modules import send_worksheet
 
 
 @bp.route("/leren")
@@ -53,7 +54,8 @@ def _render_module(enrolment, link, work_form=None, status=200):
     return render_template(
         "learning/module.html", enrolment=enrolment, link=link, module=link.module,
         body=render_markdown(link.module.body_markdown), work_form=work_form, form=ActionForm(), now=utcnow(),
-        work_file=study.work_file(enrolment.user_id, link.module_id), **page), status
+        work_file=study.work_file(enrolment.user_id, link.module_id), sheets=module_texts.worksheets(link.module_id),
+        **page), status
 
 
 def send_work_file(file):
@@ -62,6 +64,12 @@ def send_work_file(file):
         abort(404)
     return send_file(io.BytesIO(file.content), mimetype=file.content_type, as_attachment=True,
                      download_name=file.filename, max_age=0)
+
+
+@bp.route("/leren/<int:enrolment_id>/module/<slug>/werkblad/<int:worksheet_id>")
+def worksheet(enrolment_id, slug, worksheet_id):
+    _, link = _own_module(enrolment_id, slug)
+    return send_worksheet(module_texts.worksheet_of(link.module_id, worksheet_id))
 
 
 @bp.route("/leren/<int:enrolment_id>/module/<slug>/bestand")
