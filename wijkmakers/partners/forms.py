@@ -35,7 +35,7 @@ class OrganisationForm(FlaskForm):
         ok = super().validate(extra_validators)
         for f in (self.partner_since, self.partner_until):
             if f.raw_data and f.raw_data[0] and f.data is None:
-                f.errors = ["Vul een geldige datum in, zoals 1-9-2024."]
+                f.errors = ["Vul een geldige datum in: kies hem in de kalender of typ jjjj-mm-dd, zoals 2024-09-01."]
         return ok
 
 
