@@ -43,9 +43,7 @@ def module_new():
                 return redirect(url_for("learning.modules"))
         except DomainError as exc:
             show_on_form(form, exc)
-    if preview is not None:
-        return render_template("learning/module_editor.html", form=form, module=None, preview=preview)
-    return form_page("learning/module_editor.html", form=form, module=None, preview=None)
+    return _editor(None, form, preview)
 
 
 @bp.route("/leergangen/modules/<int:module_id>/bewerken", methods=["GET", "POST"])
@@ -70,7 +68,7 @@ def module_edit(module_id):
 
 def _editor(module, form: ModuleTextForm, preview=None, sheet_form: WorksheetForm | None = None):
     context = {"form": form, "module": module, "preview": preview, "sheet_form": sheet_form or WorksheetForm(),
-               "sheets": texts.worksheets(module.id), "action": ActionForm()}
+               "sheets": texts.worksheets(module.id) if module else [], "action": ActionForm()}
     if preview is not None:
         return render_template("learning/module_editor.html", **context)
     return form_page("learning/module_editor.html", **context)
